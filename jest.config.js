@@ -3,7 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Type-checking happens once in `tsc --noEmit` (npm test); jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // Type-checking happens once in `tsc --noEmit` (npm test); with isolatedModules in tsconfig, ts-jest only transpiles.
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60000,
+  // One MariaDB server for the whole run (database tests); see test/support/mariadb.ts.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

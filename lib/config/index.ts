@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './load';
+export * from './monitoring';
+export * from './restoration';

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { monitoringSchema } from './monitoring';
+import { restorationSchema } from './restoration';
+
+/*
+ * The schema of one environment in cdk.json (`context.environments.<name>`).
+ * Every object is strict: an unknown key is a typo until proven otherwise, and a typo in a
+ * migration config (say `multiAZ`) must not silently fall back to a default.
+ */
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
+const DMS_CERTIFICATE_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$/;
+/** DMS identifiers: a letter first, then letters, digits and single hyphens, no trailing hyphen. */
+export const DMS_IDENTIFIER = /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$|^[a-zA-Z]$/;
+const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/;
+const ENGINE_VERSION = /^\d+\.\d+\.\d+$/;
+const INSTANCE_CLASS = /^dms\.[a-z0-9]+\.[a-z0-9]+$/;
+
+const pattern = (re: RegExp, what: string) => z.string().regex(re, { message: `must be ${what}` });
+
+const secretArn = pattern(SECRET_ARN, 'a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)');
+const kmsKeyArn = pattern(KMS_KEY_ARN, 'a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/UUID)');
+const certificateArn = pattern(DMS_CERTIFICATE_ARN, 'a DMS certificate ARN (arn:aws:dms:REGION:ACCOUNT:cert:ID)');
+const port = z.number().int().min(1).max(65535);
+
+export const sqlServerSslModes = ['none', 'require', 'verify-full'] as const;
+export const mySqlSslModes = ['none', 'require', 'verify-ca', 'verify-full'] as const;
+
+const endpointBase = {
+  /** Host name of the database. DMS reads host and port from the secret; these drive the network rules. */
+  serverName: pattern(HOSTNAME, 'a host name'),
+  /** The database's security group: the stack adds ingress from the replication instance (and the restoration Lambda). */
+  securityGroupId: pattern(SECURITY_GROUP_ID, 'a security group id (sg-...)'),
+  /** Secret with the DMS keys `username`, `password`, `host`, `port`. */
+  secretArn,
+  /** The customer managed key the secret is encrypted with, if not the default aws/secretsmanager key. */
+  secretKmsKeyArn: kmsKeyArn.optional(),
+  /** DMS certificate for verify-ca / verify-full. */
+  certificateArn: certificateArn.optional(),
+};
+
+function requireCertificateForVerify(
+  value: { sslMode: string; certificateArn?: string },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (value.sslMode.startsWith('verify-') && !value.certificateArn) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['certificateArn'],
+      message: `is required when sslMode is "${value.sslMode}" (DMS verifies the server certificate against it)`,
+    });
+  }
+}
+
+export const sourceSchema = z
+  .strictObject({
+    ...endpointBase,
+    port: port.default(1433),
+    databaseName: z.string().min(1).max(128),
+    sslMode: z.enum(sqlServerSslModes).default('require'),
+  })
+  .superRefine(requireCertificateForVerify);
+
+export const targetSchema = z
+  .strictObject({
+    ...endpointBase,
+    port: port.default(3306),
+    /** Aurora MySQL needs no database on the endpoint: SCT maps each SQL Server schema to its own database. */
+    databaseName: z.string().min(1).max(64).optional(),
+    sslMode: z.enum(mySqlSslModes).default('require'),
+    /**
+     * Run by DMS on each target connection. The default loads without FK checks, as DMS documents;
+     * set to "" to load with checks on.
+     */
+    afterConnectScript: z.string().max(1024).default('SET FOREIGN_KEY_CHECKS=0'),
+  })
+  .superRefine(requireCertificateForVerify);
+
+export const replicationInstanceSchema = z.strictObject({
+  /** Lowercase identifier (DMS lowercases it anyway; the alarms need the stored form). Default: `dms-<environment>`. */
+  identifier: z
+    .string()
+    .max(63)
+    .regex(DMS_IDENTIFIER, { message: 'must start with a letter and contain only letters, digits and single hyphens' })
+    .regex(/^[a-z0-9-]+$/, { message: 'must be lowercase (DMS stores it lowercase and the metric dimensions use that form)' })
+    .optional(),
+  instanceClass: pattern(INSTANCE_CLASS, 'a DMS instance class such as dms.r6i.large'),
+  allocatedStorageGiB: z.number().int().min(5).max(6144).default(100),
+  engineVersion: pattern(ENGINE_VERSION, 'a DMS engine version such as 3.5.4'),
+  /** Default: true for an environment marked production, false otherwise. */
+  multiAz: z.boolean().optional(),
+  /** Key for the instance storage. Default: a key created by the stack, with rotation on. */
+  kmsKeyArn: kmsKeyArn.optional(),
+  preferredMaintenanceWindow: pattern(MAINTENANCE_WINDOW, 'a window like sun:03:00-sun:04:00').optional(),
+  autoMinorVersionUpgrade: z.boolean().default(false),
+});
+
+export const migrationTypes = ['full-load', 'cdc', 'full-load-and-cdc'] as const;
+
+/** Task-setting overrides: a JSON object merged over the typed defaults, validated in lib/dms/task-settings. */
+const taskSettingsOverrides = z.record(z.string(), z.unknown());
+
+export const taskSchema = z.strictObject({
+  /** Short name, unique in the environment; part of the DMS identifiers. */
+  name: z
+    .string()
+    .max(40)
+    .regex(/^[a-z][a-z0-9-]*$/, { message: 'must start with a lowercase letter and contain only a-z, 0-9 and -' }),
+  migrationType: z.enum(migrationTypes),
+  /** Path of the SCT table-mapping JSON, relative to the project root (normally under mappings/). */
+  mappingFile: z.string().min(1).regex(/\.json$/, { message: 'must be a .json file' }),
+  /** DMS resource identifier (last segment of the task ARN, and the CloudWatch dimension). Default: `<environment>-<name>`. */
+  resourceIdentifier: z
+    .string()
+    .max(31)
+    .regex(DMS_IDENTIFIER, { message: 'must start with a letter and contain only letters, digits and single hyphens' })
+    .optional(),
+  settings: taskSettingsOverrides.default({}),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    account: pattern(ACCOUNT, 'a 12-digit AWS account id').optional(),
+    region: pattern(REGION, 'an AWS region such as eu-west-1').optional(),
+    /** Marks a production environment: Multi-AZ becomes mandatory (nag rule) and the default. */
+    production: z.boolean().default(false),
+    vpcId: pattern(VPC_ID, 'a VPC id (vpc-...)'),
+    /** At least two subnets in different Availability Zones, as DMS requires for a subnet group. */
+    replicationSubnetIds: z.array(pattern(SUBNET_ID, 'a subnet id (subnet-...)')).min(2),
+    /** Create the account-wide roles dms-vpc-role and dms-cloudwatch-logs-role. False when they exist already. */
+    createAccountRoles: z.boolean(),
+    source: sourceSchema,
+    target: targetSchema,
+    replicationInstance: replicationInstanceSchema,
+    tasks: z.array(taskSchema).min(1),
+    monitoring: monitoringSchema,
+    restoration: restorationSchema,
+  })
+  .superRefine((env, ctx) => {
+    const seen = new Map<string, number>();
+    env.tasks.forEach((task, index) => {
+      const first = seen.get(task.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', index, 'name'],
+          message: `duplicates tasks[${first}].name: task names must be unique in an environment`,
+        });
+      }
+      seen.set(task.name, index);
+    });
+    const subnets = new Set<string>();
+    env.replicationSubnetIds.forEach((id, index) => {
+      if (subnets.has(id)) {
+        ctx.addIssue({ code: 'custom', path: ['replicationSubnetIds', index], message: 'is listed twice' });
+      }
+      subnets.add(id);
+    });
+  });
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+export type SourceSettings = z.output<typeof sourceSchema>;
+export type TargetSettings = z.output<typeof targetSchema>;
+export type ReplicationInstanceSettings = z.output<typeof replicationInstanceSchema>;
+export type TaskSettingsConfig = z.output<typeof taskSchema>;
+export type MigrationType = (typeof migrationTypes)[number];

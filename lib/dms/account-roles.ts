@@ -1,0 +1,30 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/**
+ * The two account-wide roles DMS looks up by fixed name: `dms-vpc-role` (to place replication
+ * instances in a VPC) and `dms-cloudwatch-logs-role` (to write task logs). They exist once per
+ * account, so only one stack per account may create them; the others must not, or their
+ * deployment fails with "already exists".
+ */
+export class DmsAccountRoles extends Construct {
+  public readonly vpcRole: iam.Role;
+  public readonly cloudWatchLogsRole: iam.Role;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const dmsPrincipal = new iam.ServicePrincipal('dms.amazonaws.com');
+    this.vpcRole = new iam.Role(this, 'VpcRole', {
+      roleName: 'dms-vpc-role',
+      assumedBy: dmsPrincipal,
+      description: 'Lets DMS manage the network interfaces of replication instances',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonDMSVPCManagementRole')],
+    });
+    this.cloudWatchLogsRole = new iam.Role(this, 'CloudWatchLogsRole', {
+      roleName: 'dms-cloudwatch-logs-role',
+      assumedBy: dmsPrincipal,
+      description: 'Lets DMS write replication task logs to CloudWatch Logs',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonDMSCloudWatchLogsRole')],
+    });
+  }
+}

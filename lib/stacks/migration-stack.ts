@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { CfnOutput, CustomResource, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { EnvironmentConfig, instanceIdentifier, taskIdentifier, taskResourceIdentifier } from '../config';
+import {
+  AuroraMySqlTargetEndpoint,
+  DmsAccountRoles,
+  MySqlSslMode,
+  ReplicationInstance,
+  ReplicationSubnetGroup,
+  ReplicationTask,
+  SqlServerSourceEndpoint,
+  SqlServerSslMode,
+} from '../dms';
+import { loadTableMappings, TableMappings } from '../mappings';
+import { MigrationMonitoring } from '../monitoring';
+import { RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { acknowledgeFindings } from '../nag/acknowledgments';
+import { PRODUCTION_TAG } from '../nag/rules';
+
+export interface MigrationStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** One task of the environment, with everything built for it. */
+export interface MigrationTask {
+  readonly name: string;
+  readonly task: ReplicationTask;
+  readonly mappings: TableMappings;
+}
+
+/**
+ * Everything one environment needs to migrate SQL Server to Aurora MySQL with DMS: subnet
+ * group, replication instance, endpoints on Secrets Manager, and one task per configured task.
+ */
+export class MigrationStack extends Stack {
+  public readonly config: EnvironmentConfig;
+  public readonly vpc: ec2.IVpc;
+  public readonly replicationInstance: ReplicationInstance;
+  public readonly sourceEndpoint: SqlServerSourceEndpoint;
+  public readonly targetEndpoint: AuroraMySqlTargetEndpoint;
+  public readonly targetSecret: secretsmanager.ISecret;
+  public readonly targetSecretKey?: kms.IKey;
+  public readonly targetSecurityGroup: ec2.ISecurityGroup;
+  public readonly tasks: readonly MigrationTask[];
+  public readonly accountRoles?: DmsAccountRoles;
+  public readonly monitoring: MigrationMonitoring;
+  public readonly runbooks?: MigrationRunbooks;
+
+  constructor(scope: Construct, id: string, props: MigrationStackProps) {
+    // Stack-level tags: CloudFormation puts them on every resource, and the nag rules read them at once.
+    super(scope, id, {
+      ...props,
+      tags: { ...props.tags, 'dms-migration:environment': props.config.name, [PRODUCTION_TAG]: String(props.config.production) },
+    });
+    const config = props.config;
+    this.config = config;
+
+    // Every id comes from config: synth makes no lookups and needs no credentials.
+    // Only the VPC id matters: every subnet is named explicitly wherever subnets are used.
+    this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: config.vpcId, availabilityZones: Fn.getAzs() });
+
+    if (config.createAccountRoles) this.accountRoles = new DmsAccountRoles(this, 'AccountRoles');
+
+    const identifier = instanceIdentifier(config);
+    const subnetGroup = new ReplicationSubnetGroup(this, 'SubnetGroup', {
+      replicationSubnetGroupIdentifier: `${identifier}-subnets`,
+      subnetIds: config.replicationSubnetIds,
+    });
+    // DMS needs dms-vpc-role before it can create a subnet group.
+    if (this.accountRoles) subnetGroup.node.addDependency(this.accountRoles.vpcRole);
+
+    const instanceSettings = config.replicationInstance;
+    this.replicationInstance = new ReplicationInstance(this, 'ReplicationInstance', {
+      vpc: this.vpc,
+      subnetGroup,
+      replicationInstanceIdentifier: identifier,
+      instanceClass: instanceSettings.instanceClass,
+      engineVersion: instanceSettings.engineVersion,
+      allocatedStorageGiB: instanceSettings.allocatedStorageGiB,
+      multiAz: instanceSettings.multiAz ?? config.production,
+      encryptionKey: importKey(this, 'InstanceKey', instanceSettings.kmsKeyArn),
+      preferredMaintenanceWindow: instanceSettings.preferredMaintenanceWindow,
+      autoMinorVersionUpgrade: instanceSettings.autoMinorVersionUpgrade,
+    });
+
+    const sourceSecret = importSecret(this, 'SourceSecret', config.source.secretArn);
+    const sourceSecretKey = importKey(this, 'SourceSecretKey', config.source.secretKmsKeyArn);
+    this.targetSecret = importSecret(this, 'TargetSecret', config.target.secretArn);
+    this.targetSecretKey = importKey(this, 'TargetSecretKey', config.target.secretKmsKeyArn);
+
+    this.sourceEndpoint = new SqlServerSourceEndpoint(this, 'SourceEndpoint', {
+      endpointIdentifier: `${config.name}-sqlserver-source`,
+      secret: sourceSecret,
+      secretEncryptionKey: sourceSecretKey,
+      databaseName: config.source.databaseName,
+      sslMode: config.source.sslMode as SqlServerSslMode,
+      certificateArn: config.source.certificateArn,
+    });
+    this.targetEndpoint = new AuroraMySqlTargetEndpoint(this, 'TargetEndpoint', {
+      endpointIdentifier: `${config.name}-aurora-target`,
+      secret: this.targetSecret,
+      secretEncryptionKey: this.targetSecretKey,
+      databaseName: config.target.databaseName,
+      sslMode: config.target.sslMode as MySqlSslMode,
+      certificateArn: config.target.certificateArn,
+      afterConnectScript: config.target.afterConnectScript,
+    });
+
+    // The databases' own security groups admit the replication instance on their ports.
+    const sourceSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'SourceSecurityGroup', config.source.securityGroupId);
+    this.targetSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'TargetSecurityGroup', config.target.securityGroupId);
+    sourceSecurityGroup.connections.allowFrom(
+      this.replicationInstance,
+      ec2.Port.tcp(config.source.port),
+      `DMS ${identifier} reads SQL Server`,
+    );
+    this.targetSecurityGroup.connections.allowFrom(
+      this.replicationInstance,
+      ec2.Port.tcp(config.target.port),
+      `DMS ${identifier} writes Aurora MySQL`,
+    );
+
+    this.tasks = config.tasks.map((taskConfig, index) => {
+      const mappings = loadTableMappings(path.resolve(config.baseDir, taskConfig.mappingFile), taskConfig.mappingFile);
+      const task = new ReplicationTask(this, `Task-${taskConfig.name}`, {
+        replicationInstance: this.replicationInstance,
+        sourceEndpoint: this.sourceEndpoint,
+        targetEndpoint: this.targetEndpoint,
+        migrationType: taskConfig.migrationType,
+        tableMappings: mappings.json,
+        replicationTaskIdentifier: taskIdentifier(config.name, taskConfig.name),
+        resourceIdentifier: taskResourceIdentifier(config.name, taskConfig),
+        settingsOverrides: taskConfig.settings,
+        settingsSource: `${config.configFile}: environment "${config.name}": tasks[${index}].settings`,
+      });
+      // Task logs go through dms-cloudwatch-logs-role.
+      if (this.accountRoles) task.node.addDependency(this.accountRoles.cloudWatchLogsRole);
+      new CfnOutput(this, `TaskArn-${taskConfig.name}`, { value: task.replicationTaskArn });
+      return { name: taskConfig.name, task, mappings };
+    });
+
+    this.monitoring = new MigrationMonitoring(this, 'Monitoring', {
+      environmentName: config.name,
+      replicationInstance: this.replicationInstance,
+      instanceClass: instanceSettings.instanceClass,
+      allocatedStorageGiB: instanceSettings.allocatedStorageGiB,
+      tasks: this.tasks.map((t) => t.task),
+      settings: config.monitoring,
+    });
+
+    if (config.restoration.enabled) this.runbooks = this.addRunbooks(config);
+
+    new CfnOutput(this, 'ReplicationInstanceIdentifier', { value: identifier });
+    acknowledgeFindings(this);
+  }
+
+  /** The post-load runbook of every task, and the custom resources that start them on deploy. */
+  private addRunbooks(config: EnvironmentConfig): MigrationRunbooks {
+    const settings = config.restoration;
+    const where = `${config.configFile}: environment "${config.name}"`;
+    const restorationFunction = new RestorationFunction(this, 'Restoration', {
+      vpc: this.vpc,
+      subnetIds: settings.subnetIds ?? config.replicationSubnetIds,
+      targetSecurityGroup: this.targetSecurityGroup,
+      targetHost: config.target.serverName,
+      targetPort: config.target.port,
+      secret: settings.secretArn ? importSecret(this, 'RestorationSecret', settings.secretArn) : this.targetSecret,
+      secretEncryptionKey: settings.secretArn ? importKey(this, 'RestorationSecretKey', settings.secretKmsKeyArn) : this.targetSecretKey,
+      controlDatabase: settings.controlDatabase,
+    });
+    const runbooks = this.tasks.map(({ name, task, mappings }, index) => {
+      const databases = settings.databases ?? mappings.targetSchemas.schemas.map((s) => s.target);
+      if (!settings.databases && (!mappings.targetSchemas.complete || databases.length === 0)) {
+        throw new Error(
+          `${where}: restoration.databases: the target databases of task "${name}" cannot be derived from ${mappings.file} (a schema is selected by a pattern): list them explicitly`,
+        );
+      }
+      if (databases.includes(settings.controlDatabase)) {
+        throw new Error(`${where}: restoration.controlDatabase "${settings.controlDatabase}" is one of the databases the task migrates: choose another name`);
+      }
+      const runbook = new TaskRunbook(this, `Runbook-${name}`, {
+        environmentName: config.name,
+        taskName: name,
+        task,
+        restorationFunction: restorationFunction.function,
+        alarmTopic: this.monitoring.alarmTopic,
+        alarmTopicKey: this.monitoring.alarmTopicKey,
+        databases,
+        concurrency: settings.concurrency,
+        deferBeforeLoad: settings.deferBeforeLoad,
+        maxFullLoadWaitHours: settings.maxFullLoadWaitHours,
+      });
+      runbook.stateMachine.node.addDependency(task);
+      return { name, runbook, databases, runKey: runKey(mappings.generation, task.settings, settings.runId), index };
+    });
+    const trigger = new RunbookTrigger(this, 'RunbookTrigger', {
+      stateMachines: runbooks.map((r) => r.runbook.stateMachine),
+      waitForCompletion: settings.waitForCompletionMinutes ? Duration.minutes(settings.waitForCompletionMinutes) : undefined,
+    });
+    return {
+      restorationFunction,
+      trigger,
+      taskRunbooks: runbooks.map((r) => ({
+        name: r.name,
+        runbook: r.runbook,
+        databases: r.databases,
+        trigger: trigger.addRun(`Run-${r.name}`, r.runbook.stateMachine, r.runKey),
+      })),
+    };
+  }
+}
+
+/** What the stack builds for the post-load runbook. */
+export interface MigrationRunbooks {
+  readonly restorationFunction: RestorationFunction;
+  readonly trigger: RunbookTrigger;
+  readonly taskRunbooks: ReadonlyArray<{ readonly name: string; readonly runbook: TaskRunbook; readonly trigger: CustomResource; readonly databases: readonly string[] }>;
+}
+
+/** Imports a secret by ARN; a complete ARN (with the 6-character suffix) is imported exactly. */
+function importSecret(scope: Construct, id: string, arn: string): secretsmanager.ISecret {
+  const complete = /-[A-Za-z0-9]{6}$/.test(arn);
+  return secretsmanager.Secret.fromSecretAttributes(scope, id, complete ? { secretCompleteArn: arn } : { secretPartialArn: arn });
+}
+
+function importKey(scope: Construct, id: string, arn: string | undefined): kms.IKey | undefined {
+  return arn ? kms.Key.fromKeyArn(scope, id, arn) : undefined;
+}
+
+/** Changes exactly when what a run depends on changes: the mapping, the task settings, or the configured run id. */
+export function runKey(mappingGeneration: string, settings: unknown, runId: string | undefined): string {
+  return createHash('sha256')
+    .update(JSON.stringify([mappingGeneration, settings, runId ?? null]))
+    .digest('hex')
+    .slice(0, 16);
+}

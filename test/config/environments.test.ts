@@ -1,0 +1,153 @@
+import { ConfigError, instanceIdentifier, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
+import { exampleEnvironment, exampleEnvironments } from '../support/app';
+
+type Json = Record<string, unknown>;
+
+/** Parses { name: env } and returns the error message (or fails the test if it parses). */
+function errorFor(environments: unknown): string {
+  try {
+    parseEnvironments(environments, 'cdk.json', '/project');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const dev = (patch: Json) => ({ dev: exampleEnvironment('dev', patch) });
+
+describe('the example environments', () => {
+  test('parse, with defaults applied', () => {
+    const [devEnv, prodEnv] = parseEnvironments(exampleEnvironments(), 'cdk.json', '/project');
+    expect(devEnv.name).toBe('dev');
+    expect(devEnv.target.afterConnectScript).toBe('SET FOREIGN_KEY_CHECKS=0');
+    expect(devEnv.replicationInstance.autoMinorVersionUpgrade).toBe(false);
+    expect(devEnv.tasks[0].settings).toEqual({});
+    expect(prodEnv.production).toBe(true);
+    expect(instanceIdentifier(prodEnv)).toBe('dms-prod');
+    expect(taskResourceIdentifier('prod', prodEnv.tasks[0])).toBe('prod-adventureworks');
+  });
+});
+
+describe('fails with a message naming file, environment, field and value', () => {
+  test('fails when context.environments is missing', () => {
+    expect(errorFor(undefined)).toBe(
+      'cdk.json: context.environments is missing: add at least one environment (see README "Configuration")',
+    );
+  });
+  test('fails when context.environments is not an object', () => {
+    expect(errorFor(['dev'])).toBe('cdk.json: context.environments must be an object of environments by name (got ["dev"])');
+  });
+  test('fails when there is no environment', () => {
+    expect(errorFor({})).toBe('cdk.json: context.environments is empty: add at least one environment');
+  });
+  test('fails on an environment name that cannot be part of a stack name', () => {
+    expect(errorFor({ Dev_1: exampleEnvironment('dev') })).toBe(
+      'cdk.json: environment "Dev_1": the name must be 1-20 characters of a-z, 0-9 and -, starting with a letter (it becomes part of stack names and DMS identifiers)',
+    );
+  });
+  test('fails on an environment that is not an object', () => {
+    expect(errorFor({ dev: 'yes' })).toBe('cdk.json: environment "dev": (environment): must be an object (got "yes")');
+  });
+  test('fails on an unknown key (a typo is not silently ignored)', () => {
+    expect(errorFor(dev({ replicationInstance: { multiAZ: true } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.multiAZ: unknown key (not in the schema; check the spelling)',
+    );
+  });
+  test('fails on an unknown top-level key', () => {
+    expect(errorFor(dev({ vpc: 'vpc-1' }))).toBe('cdk.json: environment "dev": vpc: unknown key (not in the schema; check the spelling)');
+  });
+  test('fails on a missing required field', () => {
+    expect(errorFor(dev({ vpcId: undefined }))).toBe('cdk.json: environment "dev": vpcId: must be a string (missing)');
+  });
+  test('fails on a value of the wrong type', () => {
+    expect(errorFor(dev({ replicationInstance: { allocatedStorageGiB: '50' } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.allocatedStorageGiB: must be a number (got "50")',
+    );
+  });
+  test('fails on a number out of range', () => {
+    expect(errorFor(dev({ replicationInstance: { allocatedStorageGiB: 2 } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.allocatedStorageGiB: must be at least 5 (got 2)',
+    );
+  });
+  test('fails on a value outside an enumeration', () => {
+    expect(errorFor(dev({ tasks: [{ name: 'main', migrationType: 'full-load-cdc', mappingFile: 'mappings/a.json' }] }))).toBe(
+      'cdk.json: environment "dev": tasks[0].migrationType: must be one of "full-load", "cdc", "full-load-and-cdc" (got "full-load-cdc")',
+    );
+  });
+  test('fails on an SSL mode DMS does not support for SQL Server', () => {
+    expect(errorFor(dev({ source: { sslMode: 'verify-ca' } }))).toBe(
+      'cdk.json: environment "dev": source.sslMode: must be one of "none", "require", "verify-full" (got "verify-ca")',
+    );
+  });
+  test('fails on a malformed id', () => {
+    expect(errorFor(dev({ source: { securityGroupId: 'sg-xyz' } }))).toBe(
+      'cdk.json: environment "dev": source.securityGroupId: must be a security group id (sg-...) (got "sg-xyz")',
+    );
+  });
+  test('fails on a malformed secret ARN', () => {
+    expect(errorFor(dev({ target: { secretArn: 'dms/dev/aurora' } }))).toBe(
+      'cdk.json: environment "dev": target.secretArn: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME) (got "dms/dev/aurora")',
+    );
+  });
+  test('fails on a mixed-case instance identifier (DMS stores it lowercase; alarms would never fire)', () => {
+    expect(errorFor(dev({ replicationInstance: { identifier: 'Dms-Dev' } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.identifier: must be lowercase (DMS stores it lowercase and the metric dimensions use that form) (got "Dms-Dev")',
+    );
+  });
+  test('fails on too few replication subnets', () => {
+    expect(errorFor(dev({ replicationSubnetIds: ['subnet-0a1b2c3d4e5f60011'] }))).toBe(
+      'cdk.json: environment "dev": replicationSubnetIds: must have at least 2 item(s) (got ["subnet-0a1b2c3d4e5f60011"])',
+    );
+  });
+  test('fails on a subnet listed twice', () => {
+    expect(errorFor(dev({ replicationSubnetIds: ['subnet-0a1b2c3d4e5f60011', 'subnet-0a1b2c3d4e5f60011'] }))).toBe(
+      'cdk.json: environment "dev": replicationSubnetIds[1]: is listed twice (got "subnet-0a1b2c3d4e5f60011")',
+    );
+  });
+  test('fails on an environment without tasks', () => {
+    expect(errorFor(dev({ tasks: [] }))).toBe('cdk.json: environment "dev": tasks: must have at least 1 item(s) (got [])');
+  });
+  test('fails on two tasks with one name', () => {
+    const task = { name: 'main', migrationType: 'cdc', mappingFile: 'mappings/a.json' };
+    expect(errorFor(dev({ tasks: [task, task] }))).toBe(
+      'cdk.json: environment "dev": tasks[1].name: duplicates tasks[0].name: task names must be unique in an environment (got "main")',
+    );
+  });
+  test('fails on a task name that cannot be part of a DMS identifier', () => {
+    expect(errorFor(dev({ tasks: [{ name: 'Sales_Orders', migrationType: 'cdc', mappingFile: 'mappings/a.json' }] }))).toBe(
+      'cdk.json: environment "dev": tasks[0].name: must start with a lowercase letter and contain only a-z, 0-9 and - (got "Sales_Orders")',
+    );
+  });
+  test('fails on a mapping file that is not JSON by name', () => {
+    expect(errorFor(dev({ tasks: [{ name: 'main', migrationType: 'cdc', mappingFile: 'mappings/a.yaml' }] }))).toBe(
+      'cdk.json: environment "dev": tasks[0].mappingFile: must be a .json file (got "mappings/a.yaml")',
+    );
+  });
+  test('fails when the derived task resource identifier exceeds DMS limits', () => {
+    const name = 'a-very-long-task-name-for-sales';
+    expect(errorFor(dev({ tasks: [{ name, migrationType: 'cdc', mappingFile: 'mappings/a.json' }] }))).toBe(
+      `cdk.json: environment "dev": tasks[0].resourceIdentifier: the default "dev-${name}" is not a valid DMS resource identifier (at most 31 letters, digits and single hyphens): set resourceIdentifier explicitly`,
+    );
+  });
+  test('fails on verify-full without a certificate', () => {
+    expect(errorFor(dev({ target: { sslMode: 'verify-full' } }))).toBe(
+      'cdk.json: environment "dev": target.certificateArn: is required when sslMode is "verify-full" (DMS verifies the server certificate against it) (missing)',
+    );
+  });
+  test('reports every problem of every environment at once', () => {
+    const message = errorFor({ dev: exampleEnvironment('dev', { vpcId: 'x' }), prod: exampleEnvironment('prod', { region: 'Europe' }) });
+    expect(message.split('\n')).toEqual([
+      'cdk.json: environment "dev": vpcId: must be a VPC id (vpc-...) (got "x")',
+      'cdk.json: environment "prod": region: must be an AWS region such as eu-west-1 (got "Europe")',
+    ]);
+  });
+});
+
+describe('selectEnvironment', () => {
+  test('fails naming the unknown environment and the known ones', () => {
+    const envs = parseEnvironments(exampleEnvironments(), 'cdk.json', '/project');
+    expect(() => selectEnvironment(envs, 'staging')).toThrow('unknown environment "staging" (known: dev, prod)');
+    expect(selectEnvironment(envs, 'prod').name).toBe('prod');
+  });
+});
