@@ -1,0 +1,21 @@
+/**
+ * Table mappings: the SCT / DMS console export (`{"rules": [...]}`) loaded, validated against
+ * the DMS table-mapping rules and handed to the replication task unchanged in meaning.
+ */
+export {
+  checkTableMappings,
+  checkTableMappingsFile,
+  formatProblem,
+  loadTableMappings,
+  mappingGeneration,
+  parseTableMappings,
+  ruleLabel,
+  TableMappingError,
+} from './load';
+export type { MappingCheck } from './load';
+export { validateTableMappings } from './validate';
+export type { ValidateOptions } from './validate';
+export { deriveTargetSchemas } from './targets';
+export { isPattern, patternMatcher, patternProblem } from './patterns';
+export { JsonSyntaxError, parseJson } from './json-parser';
+export * from './model';
