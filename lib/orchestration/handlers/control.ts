@@ -1,0 +1,292 @@
+import { CloudWatchClient, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationTasksCommand,
+  ReplicationTask,
+  StartReplicationTaskCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { RUNBOOK_METRIC_NAMESPACE } from '../names';
+import { RunReport } from '../run-report';
+import {
+  classifyLoad,
+  decideStart,
+  LoadPhase,
+  MigrationType,
+  needsResume,
+  nextPollSeconds,
+  StartDecision,
+  StartType,
+} from '../task-control';
+
+/**
+ * The runbook's control Lambda: everything that talks to DMS, SNS and CloudWatch (not the
+ * database). Each action is one short, idempotent step of the state machine.
+ */
+
+/** What the state machine carries between steps (JSONPath `$`). */
+export interface RunState {
+  readonly runId: string;
+  /** Set only by an operator (`run start --reload-target`): never chosen implicitly. */
+  readonly startType?: StartType;
+  readonly startedAt?: string;
+  readonly prepare?: PrepareResult;
+  readonly poll?: PollResult;
+  readonly apply?: RestorationSummary;
+  readonly verify?: RestorationSummary;
+  readonly resume?: ResumeResult;
+  /** Set by the state machine's Catch: the error that ended the run. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+}
+
+/** What the restoration Lambda returns from defer / apply / verify. */
+export interface RestorationSummary {
+  readonly done: boolean;
+  readonly counts: { readonly restored: number; readonly skipped: number; readonly failed: number; readonly orphans: number; readonly pending?: number };
+  readonly failures: ReadonlyArray<{ readonly object: string; readonly reason: string }>;
+  readonly waitSeconds?: number;
+  /** verify only: the live schema matches the plan. */
+  readonly verified?: boolean;
+}
+
+export interface PrepareResult {
+  readonly startedAt: string;
+  readonly defer: boolean;
+  readonly restore: boolean;
+  readonly start: StartDecision;
+}
+
+export interface PollResult {
+  readonly phase: LoadPhase['phase'];
+  readonly detail: string;
+  readonly waitSeconds: number;
+  readonly polls: number;
+  readonly waitingSince: string;
+}
+
+export interface ResumeResult {
+  readonly cdcResumed: boolean;
+  readonly detail: string;
+}
+
+export type ControlEvent =
+  | { readonly action: 'prepare'; readonly state: RunState }
+  | { readonly action: 'start'; readonly state: RunState }
+  | { readonly action: 'poll'; readonly state: RunState }
+  | { readonly action: 'resume'; readonly state: RunState }
+  | { readonly action: 'report'; readonly state: RunState };
+
+/** Read once per cold start from the function's environment (set by the stack). */
+export interface ControlConfig {
+  readonly environment: string;
+  readonly taskName: string;
+  readonly taskArn: string;
+  readonly migrationType: MigrationType;
+  readonly expectStopAfterLoad: boolean;
+  readonly deferBeforeLoad: boolean;
+  readonly topicArn: string;
+  readonly maxWaitHours: number;
+}
+
+export interface ControlClients {
+  readonly dms: DatabaseMigrationServiceClient;
+  readonly sns: SNSClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly now: () => Date;
+}
+
+export function controlConfigFromEnv(env: NodeJS.ProcessEnv): ControlConfig {
+  const need = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set`);
+    return value;
+  };
+  return {
+    environment: need('RUNBOOK_ENVIRONMENT'),
+    taskName: need('RUNBOOK_TASK'),
+    taskArn: need('RUNBOOK_TASK_ARN'),
+    migrationType: need('RUNBOOK_MIGRATION_TYPE') as MigrationType,
+    expectStopAfterLoad: need('RUNBOOK_EXPECT_STOP_AFTER_LOAD') === 'true',
+    deferBeforeLoad: need('RUNBOOK_DEFER_BEFORE_LOAD') === 'true',
+    topicArn: need('RUNBOOK_TOPIC_ARN'),
+    maxWaitHours: Number(need('RUNBOOK_MAX_WAIT_HOURS')),
+  };
+}
+
+/** Thrown when DMS's task cannot be found: a configuration or deployment problem, not a retryable one. */
+export class TaskNotFoundError extends Error {
+  public override readonly name = 'TaskNotFoundError';
+}
+
+export async function describeTask(dms: DatabaseMigrationServiceClient, taskArn: string): Promise<ReplicationTask> {
+  const out = await dms.send(
+    new DescribeReplicationTasksCommand({
+      Filters: [{ Name: 'replication-task-arn', Values: [taskArn] }],
+      WithoutSettings: true,
+    }),
+  );
+  const task = out.ReplicationTasks?.[0];
+  if (!task) throw new TaskNotFoundError(`replication task ${taskArn} not found`);
+  return task;
+}
+
+export async function handleControl(event: ControlEvent, config: ControlConfig, clients: ControlClients): Promise<unknown> {
+  switch (event.action) {
+    case 'prepare':
+      return prepare(event.state, config, clients);
+    case 'start':
+      return start(event.state, config, clients);
+    case 'poll':
+      return poll(event.state, config, clients);
+    case 'resume':
+      return resume(config, clients);
+    case 'report':
+      return report(event.state, config, clients);
+  }
+}
+
+async function prepare(state: RunState, config: ControlConfig, clients: ControlClients): Promise<PrepareResult> {
+  const task = await describeTask(clients.dms, config.taskArn);
+  const startDecision = decideStart(task, state.startType);
+  // A CDC-only task has no full load: nothing was deferred and nothing needs restoring.
+  const restore = config.migrationType !== 'cdc';
+  // Deferring only makes sense before the first load: once DMS has loaded rows, dropping would gain nothing.
+  const defer = restore && config.deferBeforeLoad && startDecision.action === 'start' && startDecision.startType !== 'resume-processing';
+  return { startedAt: clients.now().toISOString(), defer, restore, start: startDecision };
+}
+
+async function start(state: RunState, config: ControlConfig, clients: ControlClients): Promise<{ started: boolean; startType?: StartType; detail: string }> {
+  // Describe again: a retried call must not start the task a second time.
+  const task = await describeTask(clients.dms, config.taskArn);
+  const decision = decideStart(task, state.startType);
+  if (decision.action !== 'start') return { started: false, detail: decision.reason };
+  await clients.dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: config.taskArn, StartReplicationTaskType: decision.startType }));
+  return { started: true, startType: decision.startType, detail: `StartReplicationTask ${decision.startType}` };
+}
+
+async function poll(state: RunState, config: ControlConfig, clients: ControlClients): Promise<PollResult> {
+  const task = await describeTask(clients.dms, config.taskArn);
+  const polls = (state.poll?.polls ?? 0) + 1;
+  const now = clients.now();
+  const waitingSince = state.poll?.waitingSince ?? now.toISOString();
+  const load = classifyLoad(task, config.expectStopAfterLoad, polls - 1);
+  const waitSeconds = nextPollSeconds(state.poll?.waitSeconds);
+  if (load.phase === 'loading') {
+    const hours = (now.getTime() - Date.parse(waitingSince)) / 3_600_000;
+    if (hours > config.maxWaitHours) {
+      return {
+        phase: 'failed',
+        detail: `the full load did not reach the post-load point within ${config.maxWaitHours} h (last: ${load.detail}); the task keeps running: retry the run to wait again`,
+        waitSeconds,
+        polls,
+        waitingSince,
+      };
+    }
+  }
+  const detail = load.phase === 'failed' ? load.reason : load.detail;
+  return { phase: load.phase, detail, waitSeconds, polls, waitingSince };
+}
+
+async function resume(config: ControlConfig, clients: ControlClients): Promise<ResumeResult> {
+  const task = await describeTask(clients.dms, config.taskArn);
+  if (!needsResume(config.migrationType, task)) {
+    const detail = config.migrationType === 'full-load-and-cdc' ? `task already ${task.Status}` : `no CDC for a ${config.migrationType} task`;
+    return { cdcResumed: task.Status === 'running' && config.migrationType === 'full-load-and-cdc', detail };
+  }
+  await clients.dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: config.taskArn, StartReplicationTaskType: 'resume-processing' }));
+  return { cdcResumed: true, detail: 'StartReplicationTask resume-processing' };
+}
+
+/** Builds the run's report from the state, publishes it to the alarm topic and to CloudWatch. */
+async function report(state: RunState, config: ControlConfig, clients: ControlClients): Promise<RunReport> {
+  const runReport = buildReport(state, config, clients.now());
+  const subject = `[${runReport.outcome}] DMS runbook ${config.environment}/${config.taskName}`.slice(0, 99);
+  await clients.sns.send(new PublishCommand({ TopicArn: config.topicArn, Subject: subject, Message: formatReport(runReport) }));
+  const dimensions = [
+    { Name: 'Environment', Value: config.environment },
+    { Name: 'Task', Value: config.taskName },
+  ];
+  const metric = (MetricName: string, Value: number, Unit: StandardUnit) => ({ MetricName, Value, Unit, Dimensions: dimensions });
+  await clients.cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace: RUNBOOK_METRIC_NAMESPACE,
+      MetricData: [
+        metric('RunDuration', runReport.durationSeconds, 'Seconds'),
+        metric('ObjectsRestored', runReport.counts.restored, 'Count'),
+        metric('ObjectsFailed', runReport.counts.failed, 'Count'),
+        metric('ForeignKeyOrphans', runReport.counts.orphans, 'Count'),
+        metric('RunSucceeded', runReport.outcome === 'SUCCEEDED' ? 1 : 0, 'Count'),
+      ],
+    }),
+  );
+  return runReport;
+}
+
+export function buildReport(state: RunState, config: ControlConfig, now: Date): RunReport {
+  const startedAt = state.prepare?.startedAt ?? state.startedAt;
+  const durationSeconds = startedAt ? Math.max(0, Math.round((now.getTime() - Date.parse(startedAt)) / 1000)) : 0;
+  const apply = state.apply;
+  const verify = state.verify;
+  const failures = [...(apply?.failures ?? []), ...(verify?.failures ?? [])];
+  const uniqueFailures = failures.filter((f, i) => failures.findIndex((g) => g.object === f.object && g.reason === f.reason) === i);
+  const restore = state.prepare?.restore ?? true;
+  const restorationVerified = restore ? Boolean(verify?.verified) : true;
+  const orphans = verify?.counts.orphans ?? apply?.counts.orphans ?? 0;
+  const errorCause = state.error ? describeError(state.error) : undefined;
+  const dmsReason = state.poll?.phase === 'failed' ? state.poll.detail : undefined;
+  const failed = Boolean(errorCause) || uniqueFailures.length > 0 || orphans > 0 || !restorationVerified;
+  return {
+    version: 1,
+    environment: config.environment,
+    task: config.taskName,
+    outcome: failed ? 'FAILED' : 'SUCCEEDED',
+    step: state.error ? 'error' : state.resume ? 'resume' : state.verify ? 'verify' : state.apply ? 'apply' : 'wait-for-full-load',
+    restorationVerified,
+    counts: {
+      restored: apply?.counts.restored ?? 0,
+      skipped: apply?.counts.skipped ?? 0,
+      failed: Math.max(apply?.counts.failed ?? 0, uniqueFailures.length),
+      orphans,
+    },
+    failures: errorCause && !dmsReason ? [...uniqueFailures, { object: 'run', reason: errorCause }] : uniqueFailures,
+    cdcResumed: Boolean(state.resume?.cdcResumed),
+    durationSeconds,
+    dmsReason,
+  };
+}
+
+function describeError(error: { Error?: string; Cause?: string }): string {
+  let cause = error.Cause ?? '';
+  try {
+    // Lambda errors arrive as a JSON string with errorMessage.
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed.errorMessage) cause = parsed.errorMessage;
+  } catch {
+    // not JSON: keep as is
+  }
+  return [error.Error, cause].filter(Boolean).join(': ');
+}
+
+export function formatReport(r: RunReport): string {
+  const lines = [
+    `DMS runbook ${r.environment}/${r.task}: ${r.outcome} at step ${r.step} after ${r.durationSeconds} s`,
+    `restoration verified: ${r.restorationVerified ? 'yes' : 'no'}; CDC resumed: ${r.cdcResumed ? 'yes' : 'no'}`,
+    `objects restored ${r.counts.restored}, skipped ${r.counts.skipped}, failed ${r.counts.failed}; FK orphans ${r.counts.orphans}`,
+  ];
+  if (r.dmsReason) lines.push(`DMS: ${r.dmsReason}`);
+  for (const f of r.failures.slice(0, 50)) lines.push(`- ${f.object}: ${f.reason}`);
+  if (r.failures.length > 50) lines.push(`... and ${r.failures.length - 50} more (see the execution output)`);
+  if (r.outcome === 'FAILED') lines.push('Next: fix the cause, then `npm run --silent cli -- run retry --env ' + `${r.environment} --task ${r.task}\`.`);
+  return lines.join('\n');
+}
+
+let cached: { config: ControlConfig; clients: ControlClients } | undefined;
+
+/** Lambda entry point. */
+export async function handler(event: ControlEvent): Promise<unknown> {
+  cached ??= {
+    config: controlConfigFromEnv(process.env),
+    clients: { dms: new DatabaseMigrationServiceClient({}), sns: new SNSClient({}), cloudwatch: new CloudWatchClient({}), now: () => new Date() },
+  };
+  return handleControl(event, cached.config, cached.clients);
+}

@@ -1,0 +1,181 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { main } from '../../lib/cli/main';
+import { RunReport } from '../../lib/orchestration/run-report';
+import { fakeIo } from './fixtures/status/aws';
+
+const SM = 'arn:aws:states:eu-west-1:111111111111:stateMachine:dms-runbook-dev-adventureworks';
+const EXEC = 'arn:aws:states:eu-west-1:111111111111:execution:dms-runbook-dev-adventureworks:cfn-1';
+const sts = mockClient(STSClient);
+const sfn = mockClient(SFNClient);
+
+const report: RunReport = {
+  version: 1,
+  environment: 'dev',
+  task: 'adventureworks',
+  outcome: 'FAILED',
+  step: 'resume',
+  restorationVerified: false,
+  counts: { restored: 40, skipped: 2, failed: 1, orphans: 3 },
+  failures: [{ object: 'foreignKey adventureworks_sales.salesorderheader.fk_customer', reason: 'orphan rows (3)' }],
+  cdcResumed: true,
+  durationSeconds: 5400,
+};
+
+beforeEach(() => {
+  sts.reset();
+  sfn.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111', Arn: 'arn:aws:iam::111111111111:user/operator' });
+});
+
+async function run(...args: string[]) {
+  const io = fakeIo({ env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const code = await main(['run', ...args], io.io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+function latest(status: 'RUNNING' | 'SUCCEEDED' | 'FAILED', extra: Record<string, unknown> = {}) {
+  sfn.on(ListExecutionsCommand, { stateMachineArn: SM, maxResults: 1 }).resolves({
+    executions: [{ executionArn: EXEC, stateMachineArn: SM, name: 'cfn-1', status, startDate: new Date('2026-11-26T08:00:00Z') }],
+  });
+  sfn.on(DescribeExecutionCommand, { executionArn: EXEC }).resolves({
+    executionArn: EXEC,
+    stateMachineArn: SM,
+    status,
+    startDate: new Date('2026-11-26T08:00:00Z'),
+    stopDate: status === 'RUNNING' ? undefined : new Date('2026-11-26T09:30:00Z'),
+    ...extra,
+  });
+  sfn.on(GetExecutionHistoryCommand).resolves({
+    events: [{ id: 9, timestamp: new Date(), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Apply' } }],
+  });
+}
+
+describe('run status', () => {
+  test('a running run shows its current step', async () => {
+    latest('RUNNING');
+    const { code, stdout } = await run('status', '--env', 'dev');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`adventureworks: RUNNING  ${EXEC}\n  started 2026-11-26T08:00:00.000Z\n  step: Apply\n`);
+  });
+
+  test('a failed run shows the report with each failed object, and exits 1', async () => {
+    latest('FAILED', { error: 'RunFailed', cause: JSON.stringify(report) });
+    const { code, stdout } = await run('status', '--env', 'dev');
+    expect(code).toBe(1);
+    expect(stdout).toContain('outcome FAILED at resume; restoration verified: no; CDC resumed: yes');
+    expect(stdout).toContain('restored 40, skipped 2, failed 1, FK orphans 3');
+    expect(stdout).toContain('- foreignKey adventureworks_sales.salesorderheader.fk_customer: orphan rows (3)');
+    expect(stdout).toContain('then `run retry`');
+  });
+
+  test('--json prints one document with the report', async () => {
+    latest('SUCCEEDED', { output: JSON.stringify({ ...report, outcome: 'SUCCEEDED', failures: [], counts: { ...report.counts, failed: 0, orphans: 0 } }) });
+    const { code, stdout } = await run('status', '--env', 'dev', '--json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ version: 1, environment: 'dev', runs: [{ task: 'adventureworks', state: 'SUCCEEDED', report: { outcome: 'SUCCEEDED' } }] });
+  });
+
+  test('a stack without the runbook is NOT_DEPLOYED', async () => {
+    sfn.on(ListExecutionsCommand).rejects(new StateMachineDoesNotExist({ message: 'State Machine Does Not Exist', $metadata: {} }));
+    const { code, stdout } = await run('status', '--env', 'dev');
+    expect(code).toBe(0);
+    expect(stdout).toContain('adventureworks: NOT_DEPLOYED');
+  });
+});
+
+describe('run start', () => {
+  test('starts a new execution named manual-<time>-<random>', async () => {
+    latest('SUCCEEDED');
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${SM.replace('stateMachine', 'execution')}:manual-1`, startDate: new Date() });
+    const { code, stdout } = await run('start', '--env', 'dev');
+    expect(code).toBe(0);
+    const input = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
+    expect(input.stateMachineArn).toBe(SM);
+    expect(input.name).toMatch(/^manual-\d{14}-[0-9a-f]{6}$/);
+    expect(JSON.parse(input.input!)).toEqual({ runId: input.name, trigger: 'operator-start' });
+    expect(stdout).toMatch(/^adventureworks: started arn:aws:states:/);
+  });
+
+  test('reload-target only when asked for, and said so', async () => {
+    latest('SUCCEEDED');
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
+    const { stdout } = await run('start', '--env', 'dev', '--reload-target');
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!).startType).toBe('reload-target');
+    expect(stdout).toContain('reload-target: every table is loaded again');
+  });
+
+  test('refuses while a run is in progress (exit 1), starting nothing', async () => {
+    latest('RUNNING');
+    const { code, stderr } = await run('start', '--env', 'dev');
+    expect(code).toBe(1);
+    expect(stderr).toContain(`adventureworks: a run is in progress (${EXEC})`);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('run retry', () => {
+  test('starts a new run after a failed one', async () => {
+    latest('FAILED', { error: 'RunFailed', cause: JSON.stringify(report) });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'y', startDate: new Date() });
+    const { code } = await run('retry', '--env', 'dev', '--task', 'adventureworks');
+    expect(code).toBe(0);
+    const input = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
+    expect(input.name).toMatch(/^retry-/);
+    expect(JSON.parse(input.input!).trigger).toBe('operator-retry');
+  });
+
+  test('refuses when the latest run succeeded', async () => {
+    latest('SUCCEEDED');
+    const { code, stderr } = await run('retry', '--env', 'dev');
+    expect(code).toBe(1);
+    expect(stderr).toBe('adventureworks: the latest run succeeded: nothing to retry (use `run start` to run again)\n');
+  });
+});
+
+describe('errors exit 2 with one line', () => {
+  test('unknown environment names the known ones', async () => {
+    const { code, stderr } = await run('status', '--env', 'staging');
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: unknown environment "staging" (known: dev, prod)\n');
+  });
+  test('unknown task names the known ones', async () => {
+    const { code, stderr } = await run('start', '--env', 'dev', '--task', 'sales');
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: unknown task "sales" in environment "dev" (known: adventureworks)\n');
+  });
+  test('access denied names the action', async () => {
+    const denied = Object.assign(new Error('User: arn:aws:iam::111111111111:user/operator is not authorized to perform: states:StartExecution'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    latest('FAILED');
+    sfn.on(StartExecutionCommand).rejects(denied);
+    const { code, stderr } = await run('retry', '--env', 'dev');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: access denied: states:StartExecution on arn:aws:states:eu-west-1:111111111111:stateMachine:dms-runbook-dev-adventureworks/);
+    expect(stderr.split('\n')).toHaveLength(2);
+  });
+  test('missing credentials', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    const { code, stderr } = await run('status', '--env', 'dev');
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'error: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (standard credential chain)\n',
+    );
+  });
+  test('an unknown subcommand', async () => {
+    const { code, stderr } = await run('restart', '--env', 'dev');
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: run: unknown subcommand "restart" (start, status or retry)\n');
+  });
+});
