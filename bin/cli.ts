@@ -1,4 +1,7 @@
 #!/usr/bin/env -S npx tsx
+// The SDK warns on every client under Node 20; the CLI supports Node 20 on purpose.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { processIo } from '../lib/cli/io';
 import { main } from '../lib/cli/main';
 

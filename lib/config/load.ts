@@ -49,7 +49,7 @@ export function parseEnvironments(raw: unknown, source: string, baseDir: string)
     }
     const result = environmentSchema.safeParse(raw[name]);
     if (!result.success) {
-      for (const issue of result.error.issues) problems.push(describeIssue(source, name, raw[name], issue));
+      for (const issue of result.error.issues) problems.push(formatZodIssue(`${source}: environment "${name}"`, issue, raw[name]));
       continue;
     }
     const derivedProblems = checkDerivedIdentifiers(name, result.data);
@@ -123,16 +123,18 @@ function checkDerivedIdentifiers(envName: string, env: EnvironmentSettings): str
   return problems;
 }
 
-function describeIssue(source: string, envName: string, envRaw: unknown, issue: z.core.$ZodIssue): string {
-  const where = `${source}: environment "${envName}"`;
+/**
+ * One zod issue as a line: `WHERE: field.path: problem (got VALUE)`, one line per unknown key.
+ * `root` is the value that was validated (for the "got" part); `prefix` is its path in the file.
+ */
+export function formatZodIssue(where: string, issue: z.core.$ZodIssue, root: unknown, prefix: readonly PropertyKey[] = []): string {
   if (issue.code === 'unrecognized_keys') {
-    const parent = formatPath(issue.path);
     return issue.keys
-      .map((key) => `${where}: ${parent ? parent + '.' : ''}${key}: unknown key (not in the schema; check the spelling)`)
+      .map((key) => `${where}: ${formatPath([...prefix, ...issue.path, key])}: unknown key (not in the schema; check the spelling)`)
       .join('\n');
   }
-  const field = formatPath(issue.path) || '(environment)';
-  const value = valueAt(envRaw, issue.path);
+  const field = formatPath([...prefix, ...issue.path]) || '(environment)';
+  const value = valueAt(root, issue.path);
   const got = value.present ? `got ${show(value.value)}` : 'missing';
   return `${where}: ${field}: ${describeMessage(issue)} (${got})`;
 }

@@ -29,6 +29,8 @@ export interface IReplicationInstance extends IResource, ec2.IConnectable {
   metricWriteIops(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricReadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricWriteLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricReadThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricWriteThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricNetworkReceiveThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricNetworkTransmitThroughput(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
@@ -75,6 +77,12 @@ abstract class ReplicationInstanceBase extends Resource implements IReplicationI
   }
   public metricWriteLatency(props?: cloudwatch.MetricOptions) {
     return this.metric(InstanceMetric.WRITE_LATENCY, props);
+  }
+  public metricReadThroughput(props?: cloudwatch.MetricOptions) {
+    return this.metric(InstanceMetric.READ_THROUGHPUT, props);
+  }
+  public metricWriteThroughput(props?: cloudwatch.MetricOptions) {
+    return this.metric(InstanceMetric.WRITE_THROUGHPUT, props);
   }
   public metricNetworkReceiveThroughput(props?: cloudwatch.MetricOptions) {
     return this.metric(InstanceMetric.NETWORK_RECEIVE_THROUGHPUT, props);

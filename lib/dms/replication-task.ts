@@ -4,13 +4,12 @@ import * as dms from 'aws-cdk-lib/aws-dms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DMS_IDENTIFIER } from '../config/schema';
+import { MAX_TABLE_MAPPINGS_BYTES } from '../mappings/model';
 import { IEndpoint } from './endpoint';
 import { dmsMetric, INSTANCE_DIMENSION, TASK_DIMENSION, TaskMetric } from './metrics';
 import { IReplicationInstance } from './replication-instance';
 import { buildTaskSettings, JsonObject, MigrationType } from './task-settings';
 
-/** DMS rejects table mappings larger than this. */
-export const MAX_TABLE_MAPPINGS_BYTES = 2 * 1024 * 1024;
 
 export interface IReplicationTask extends IResource {
   readonly replicationTaskArn: string;
@@ -32,6 +31,10 @@ export interface IReplicationTask extends IResource {
   metricCdcIncomingChanges(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricCdcChangesDiskSource(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricCdcChangesDiskTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricCdcChangesMemorySource(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricCdcChangesMemoryTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricCdcThroughputBandwidthSource(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricCdcThroughputBandwidthTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricCdcThroughputRowsSource(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricCdcThroughputRowsTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricFullLoadThroughputRowsTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
@@ -79,6 +82,18 @@ abstract class ReplicationTaskBase extends Resource implements IReplicationTask 
   }
   public metricCdcChangesDiskTarget(props?: cloudwatch.MetricOptions) {
     return this.metric(TaskMetric.CDC_CHANGES_DISK_TARGET, props);
+  }
+  public metricCdcChangesMemorySource(props?: cloudwatch.MetricOptions) {
+    return this.metric(TaskMetric.CDC_CHANGES_MEMORY_SOURCE, props);
+  }
+  public metricCdcChangesMemoryTarget(props?: cloudwatch.MetricOptions) {
+    return this.metric(TaskMetric.CDC_CHANGES_MEMORY_TARGET, props);
+  }
+  public metricCdcThroughputBandwidthSource(props?: cloudwatch.MetricOptions) {
+    return this.metric(TaskMetric.CDC_THROUGHPUT_BANDWIDTH_SOURCE, props);
+  }
+  public metricCdcThroughputBandwidthTarget(props?: cloudwatch.MetricOptions) {
+    return this.metric(TaskMetric.CDC_THROUGHPUT_BANDWIDTH_TARGET, props);
   }
   public metricCdcThroughputRowsSource(props?: cloudwatch.MetricOptions) {
     return this.metric(TaskMetric.CDC_THROUGHPUT_ROWS_SOURCE, props);

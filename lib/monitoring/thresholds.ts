@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { formatPath } from '../config/load';
+import { formatZodIssue } from '../config/load';
 import { MonitoringSettings, MonitoringSettingsInput, monitoringSchema } from '../config/monitoring';
 import { BYTES_PER_GIB, instanceClassMemoryBytes } from './instance-classes';
 
@@ -38,28 +37,8 @@ export class MonitoringConfigError extends Error {
 export function parseMonitoringSettings(settings: MonitoringSettingsInput | undefined, where: string): MonitoringSettings {
   const result = monitoringSchema.safeParse(settings ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field: PropertyKey[] = ['monitoring', ...issue.path];
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${where}: ${formatPath([...field, key])}: unknown key (not in the schema; check the spelling)`).join('\n');
-    }
-    return `${where}: ${formatPath(field)}: ${describe(issue)}`;
-  });
+  const problems = result.error.issues.map((issue) => formatZodIssue(where, issue, settings ?? {}, ['monitoring']));
   throw new MonitoringConfigError(problems.join('\n'));
-}
-
-/** The same wording as the cdk.json loader (lib/config/load.ts), for settings given in code. */
-function describe(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.expected === 'int' ? 'must be an integer' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
-    case 'too_small':
-      return issue.origin === 'array' ? `must have at least ${String(issue.minimum)} item(s)` : `must be at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return issue.origin === 'array' ? `must have at most ${String(issue.maximum)} item(s)` : `must be at most ${String(issue.maximum)}`;
-    default:
-      return issue.message;
-  }
 }
 
 export interface InstanceThresholdContext {

@@ -7,6 +7,7 @@ import {
   TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DMS_NAMESPACE, INSTANCE_DIMENSION, TASK_DIMENSION, TaskMetric } from '../dms/metric-names';
 import { instanceIdentifier, stackName, taskIdentifier, TaskSettingsConfig } from '../config';
 import { alarmNamePrefix, instanceAlarmNames, taskAlarmNames } from '../monitoring/alarm-names';
 import { runbookStateMachineName, stateMachineArn } from '../orchestration/names';
@@ -43,11 +44,8 @@ import {
  * Metric names and dimensions as in lib/dms/metrics.ts (repeated here because that module
  * imports aws-cdk-lib, which the CLI does not load).
  */
-const DMS_NAMESPACE = 'AWS/DMS';
-const INSTANCE_DIMENSION = 'ReplicationInstanceIdentifier';
-const TASK_DIMENSION = 'ReplicationTaskIdentifier';
-const CDC_LATENCY_SOURCE = 'CDCLatencySource';
-const CDC_LATENCY_TARGET = 'CDCLatencyTarget';
+const CDC_LATENCY_SOURCE = TaskMetric.CDC_LATENCY_SOURCE;
+const CDC_LATENCY_TARGET = TaskMetric.CDC_LATENCY_TARGET;
 
 /** DMS publishes task metrics every minute. */
 export const LATENCY_PERIOD_SECONDS = 60;

@@ -6,13 +6,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   AuroraMySqlTargetEndpoint,
-  MAX_TABLE_MAPPINGS_BYTES,
   MySqlSslMode,
   ReplicationInstance,
   ReplicationSubnetGroup,
   ReplicationTask,
   SqlServerSourceEndpoint,
 } from '../../lib/dms';
+import { MAX_TABLE_MAPPINGS_BYTES } from '../../lib/mappings';
 
 const MAPPINGS = JSON.stringify({
   rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': '1', 'object-locator': { 'schema-name': 'Sales', 'table-name': '%' }, 'rule-action': 'include' }],

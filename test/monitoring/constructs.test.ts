@@ -335,8 +335,8 @@ describe('MigrationMonitoring: thresholds', () => {
 
   test('settings written by hand are validated with the config schema', () => {
     expect(() => monitored({ cpuUtilizationPercent: 120, swapUsageBytes: -1 })).toThrow(
-      'cdk.json: environment "test": monitoring.cpuUtilizationPercent: must be at most 100\n' +
-        'cdk.json: environment "test": monitoring.swapUsageBytes: must be at least 0',
+      'cdk.json: environment "test": monitoring.cpuUtilizationPercent: must be at most 100 (got 120)\n' +
+        'cdk.json: environment "test": monitoring.swapUsageBytes: must be at least 0 (got -1)',
     );
     expect(() => parseMonitoringSettings({ cpuUtilisationPercent: 80 } as MonitoringSettingsInput, 'x')).toThrow(
       'x: monitoring.cpuUtilisationPercent: unknown key (not in the schema; check the spelling)',
