@@ -4,7 +4,7 @@ import { z } from 'zod';
  * `environments.<name>.monitoring` in cdk.json: alarm thresholds and notification targets.
  *
  * Every field is optional. The defaults, their evaluation windows and where they come from are
- * documented on each field and in docs/monitoring.md ("Alarms"). Evaluation windows are fixed by
+ * documented on each field and in README.md ("Monitoring", "Alarms"). Evaluation windows are fixed by
  * the alarm definitions in lib/monitoring/alarm-definitions.ts; only thresholds are configured here.
  */
 

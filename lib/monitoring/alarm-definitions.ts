@@ -26,7 +26,7 @@ export interface DmsAlarmDefinition<K extends string, T> {
   readonly describeThreshold: (value: number) => string;
   /** What a firing alarm means. */
   readonly meaning: string;
-  /** What to do when it fires (one line, also in docs/monitoring.md). */
+  /** What to do when it fires (one line, also in README.md, "Monitoring"). */
   readonly runbook: string;
 }
 

@@ -442,7 +442,7 @@ describe('cutover-check: errors exit 2', () => {
   });
 });
 
-describe('docs/operator-cli.md shows real output', () => {
+describe('README.md shows real output', () => {
   async function run(scenario: Scenario, args: string[] = []) {
     mocks?.restore();
     mocks = mockAws(scenario);

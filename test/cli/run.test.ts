@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -75,6 +76,8 @@ describe('run status', () => {
     expect(stdout).toContain('restored 40, skipped 2, failed 1, FK orphans 3');
     expect(stdout).toContain('- foreignKey adventureworks_sales.salesorderheader.fk_customer: orphan rows (3)');
     expect(stdout).toContain('then `run retry`');
+    // The README shows this very output.
+    expect(fs.readFileSync('README.md', 'utf8')).toContain(stdout);
   });
 
   test('--json prints one document with the report', async () => {

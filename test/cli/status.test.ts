@@ -650,7 +650,7 @@ describe('renderStatus is pure', () => {
   });
 });
 
-describe('docs/operator-cli.md shows real output', () => {
+describe('README.md shows real output', () => {
   async function run(scenario: Scenario, args: string[], tty = false) {
     mocks?.restore();
     mocks = mockAws(scenario);
