@@ -83,11 +83,6 @@ export function endpointFromAttributes(scope: Construct, id: string, attrs: Endp
   return new Import(scope, id);
 }
 
-interface ResolvedEndpoint {
-  readonly resource: dms.CfnEndpoint;
-  readonly accessRole: iam.IRole;
-}
-
 function validateIdentifier(scope: Construct, identifier: string): void {
   if (identifier.length > 255 || !DMS_IDENTIFIER.test(identifier) || identifier !== identifier.toLowerCase()) {
     throw new Error(
@@ -113,31 +108,46 @@ function secretAccessRole(scope: Construct, secret: secretsmanager.ISecret, key:
   return role;
 }
 
-function createEndpoint(
-  scope: Construct,
-  props: EndpointBaseProps,
-  endpointType: EndpointType,
-  engineName: string,
-  sslMode: string,
-  settings: (accessRoleArn: string) => Partial<dms.CfnEndpointProps>,
-  databaseName?: string,
-): ResolvedEndpoint {
-  validateIdentifier(scope, props.endpointIdentifier);
-  validateSsl(scope, sslMode, props.certificateArn);
-  const accessRole = props.accessRole ?? secretAccessRole(scope, props.secret, props.secretEncryptionKey);
-  const resource = new dms.CfnEndpoint(scope, 'Resource', {
-    endpointIdentifier: props.endpointIdentifier,
-    resourceIdentifier: props.endpointIdentifier.length <= 31 ? props.endpointIdentifier : undefined,
-    endpointType,
-    engineName,
-    databaseName,
-    sslMode,
-    certificateArn: props.certificateArn,
-    ...settings(accessRole.roleArn),
-  });
-  // DMS tests the connection when the endpoint is created: the role's policy must exist first.
-  resource.node.addDependency(accessRole);
-  return { resource, accessRole };
+/** What differs between the engines; the rest (identifier, SSL, secret access role) is shared. */
+interface EngineSpec {
+  readonly endpointType: EndpointType;
+  readonly engineName: string;
+  readonly sslMode: string;
+  readonly databaseName?: string;
+  /** The engine settings block holding the secret and the access role. */
+  readonly settings: (secret: { secretsManagerSecretId: string; secretsManagerAccessRoleArn: string }) => Partial<dms.CfnEndpointProps>;
+}
+
+/** An endpoint whose credentials come only from Secrets Manager, through a role scoped to that secret. */
+abstract class SecretsManagerEndpoint extends EndpointBase {
+  public readonly endpointArn: string;
+  public readonly endpointIdentifier: string;
+  public readonly endpointType: EndpointType;
+  public readonly engineName: string;
+  public readonly accessRole: iam.IRole;
+
+  protected constructor(scope: Construct, id: string, props: EndpointBaseProps, spec: EngineSpec) {
+    super(scope, id, { physicalName: props.endpointIdentifier });
+    validateIdentifier(this, props.endpointIdentifier);
+    validateSsl(this, spec.sslMode, props.certificateArn);
+    this.accessRole = props.accessRole ?? secretAccessRole(this, props.secret, props.secretEncryptionKey);
+    const resource = new dms.CfnEndpoint(this, 'Resource', {
+      endpointIdentifier: props.endpointIdentifier,
+      resourceIdentifier: props.endpointIdentifier.length <= 31 ? props.endpointIdentifier : undefined,
+      endpointType: spec.endpointType,
+      engineName: spec.engineName,
+      databaseName: spec.databaseName,
+      sslMode: spec.sslMode,
+      certificateArn: props.certificateArn,
+      ...spec.settings({ secretsManagerSecretId: props.secret.secretArn, secretsManagerAccessRoleArn: this.accessRole.roleArn }),
+    });
+    // DMS tests the connection when the endpoint is created: the role's policy must exist first.
+    resource.node.addDependency(this.accessRole);
+    this.endpointArn = resource.ref;
+    this.endpointIdentifier = props.endpointIdentifier;
+    this.endpointType = spec.endpointType;
+    this.engineName = spec.engineName;
+  }
 }
 
 export interface SqlServerSourceEndpointProps extends EndpointBaseProps {
@@ -150,34 +160,19 @@ export interface SqlServerSourceEndpointProps extends EndpointBaseProps {
 }
 
 /** A SQL Server source endpoint (`sqlserver`), credentials from Secrets Manager. */
-export class SqlServerSourceEndpoint extends EndpointBase {
-  public readonly endpointArn: string;
-  public readonly endpointIdentifier: string;
-  public readonly endpointType: EndpointType = 'source';
-  public readonly engineName = 'sqlserver';
-  public readonly accessRole: iam.IRole;
+export class SqlServerSourceEndpoint extends SecretsManagerEndpoint {
   public readonly sslMode: SqlServerSslMode;
 
   constructor(scope: Construct, id: string, props: SqlServerSourceEndpointProps) {
-    super(scope, id, { physicalName: props.endpointIdentifier });
-    this.sslMode = props.sslMode ?? SqlServerSslMode.REQUIRE;
-    const { resource, accessRole } = createEndpoint(
-      this,
-      props,
-      'source',
-      this.engineName,
-      this.sslMode,
-      (accessRoleArn) => ({
-        microsoftSqlServerSettings: {
-          secretsManagerSecretId: props.secret.secretArn,
-          secretsManagerAccessRoleArn: accessRoleArn,
-        },
-      }),
-      props.databaseName,
-    );
-    this.endpointArn = resource.ref;
-    this.endpointIdentifier = props.endpointIdentifier;
-    this.accessRole = accessRole;
+    const sslMode = props.sslMode ?? SqlServerSslMode.REQUIRE;
+    super(scope, id, props, {
+      endpointType: 'source',
+      engineName: 'sqlserver',
+      sslMode,
+      databaseName: props.databaseName,
+      settings: (secret) => ({ microsoftSqlServerSettings: secret }),
+    });
+    this.sslMode = sslMode;
   }
 }
 
@@ -201,35 +196,19 @@ export interface AuroraMySqlTargetEndpointProps extends EndpointBaseProps {
 }
 
 /** An Aurora MySQL target endpoint (`aurora`), credentials from Secrets Manager. */
-export class AuroraMySqlTargetEndpoint extends EndpointBase {
-  public readonly endpointArn: string;
-  public readonly endpointIdentifier: string;
-  public readonly endpointType: EndpointType = 'target';
-  public readonly engineName = 'aurora';
-  public readonly accessRole: iam.IRole;
+export class AuroraMySqlTargetEndpoint extends SecretsManagerEndpoint {
   public readonly sslMode: MySqlSslMode;
 
   constructor(scope: Construct, id: string, props: AuroraMySqlTargetEndpointProps) {
-    super(scope, id, { physicalName: props.endpointIdentifier });
-    this.sslMode = props.sslMode ?? MySqlSslMode.REQUIRE;
+    const sslMode = props.sslMode ?? MySqlSslMode.REQUIRE;
     const script = props.afterConnectScript ?? DISABLE_FOREIGN_KEY_CHECKS;
-    const { resource, accessRole } = createEndpoint(
-      this,
-      props,
-      'target',
-      this.engineName,
-      this.sslMode,
-      (accessRoleArn) => ({
-        mySqlSettings: {
-          secretsManagerSecretId: props.secret.secretArn,
-          secretsManagerAccessRoleArn: accessRoleArn,
-          afterConnectScript: script === '' ? undefined : script,
-        },
-      }),
-      props.databaseName,
-    );
-    this.endpointArn = resource.ref;
-    this.endpointIdentifier = props.endpointIdentifier;
-    this.accessRole = accessRole;
+    super(scope, id, props, {
+      endpointType: 'target',
+      engineName: 'aurora',
+      sslMode,
+      databaseName: props.databaseName,
+      settings: (secret) => ({ mySqlSettings: { ...secret, afterConnectScript: script === '' ? undefined : script } }),
+    });
+    this.sslMode = sslMode;
   }
 }
