@@ -5,6 +5,11 @@ import { CliError, CliIo, Command, EXIT_ERROR } from './io';
  * when called, so `mappings validate` does not pay for the AWS SDK clients of `status`.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  mappings: async () => (await import('./mappings')).command,
+  status: async () => (await import('./status')).command,
+  'cutover-check': async () => (await import('./cutover-check')).command,
+  restore: async () => (await import('./restore')).command,
+  run: async () => (await import('./run')).command,
 };
 
 export function usage(): string {

@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  FilePlanStore,
+  MemoryPlanStore,
+  PLAN_VERSION,
+  Plan,
+  PlanFormatError,
+  grantStatements,
+  parseCreateTable,
+  parseTag,
+  parseTargetUrl,
+  quoteAccount,
+  quoteId,
+  statementTag,
+} from '../../lib/restoration';
+import { splitTriggerStatement, withTriggerOrder } from '../../lib/restoration/sql';
+import { normalizeRule } from '../../lib/restoration/compare';
+import type { Connection } from 'mysql2/promise';
+import type { SqlConnection } from '../../lib/restoration';
+
+// Compile-time check (tsc): a mysql2/promise connection is a SqlConnection as is.
+export const asSqlConnection = (c: Connection): SqlConnection => c;
+
+describe('identifier quoting and statement tags', () => {
+  it('doubles backticks and refuses NUL', () => {
+    expect(quoteId('a`b')).toBe('`a``b`');
+    expect(quoteId('sp ace, ünï')).toBe('`sp ace, ünï`');
+    expect(() => quoteId('a\u0000b')).toThrow(/NUL/);
+  });
+
+  it('tags statements so they can be found again', () => {
+    const tag = statementTag('abc123', 's7');
+    expect(tag).toBe('/* dms-restore plan=abc123 step=s7 */ ');
+    expect(parseTag(`${tag}ALTER TABLE x`)).toEqual({ planId: 'abc123', stepId: 's7' });
+    expect(parseTag('ALTER TABLE x')).toBeUndefined();
+    expect(() => statementTag('a*/b', 's1')).toThrow();
+  });
+});
+
+describe('SHOW CREATE TABLE parsing', () => {
+  const ddl = [
+    'CREATE TABLE `we``ird, (t)` (',
+    '  `id` int(11) NOT NULL,',
+    "  `c,1` varchar(10) DEFAULT 'a,b)' COMMENT 'x''y\\\\z',",
+    '  `g` point NOT NULL,',
+    '  PRIMARY KEY (`id`),',
+    '  UNIQUE KEY `u,``1` (`c,1`(3) DESC) COMMENT \'it\'\'s, (odd)\',',
+    '  KEY `k` (`id`) /*!80000 INVISIBLE */,',
+    '  SPATIAL KEY `s` (`g`),',
+    '  FULLTEXT KEY `f` (`c,1`),',
+    '  CONSTRAINT `fk, x` FOREIGN KEY (`id`) REFERENCES `other db`.`p` (`id`) ON DELETE CASCADE,',
+    '  CONSTRAINT `chk` CHECK (`id` > 0)',
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='a, (b)'",
+  ].join('\n');
+
+  it('splits elements whatever the names contain', () => {
+    const elements = parseCreateTable(ddl);
+    expect(elements.map((e) => [e.kind, e.name])).toEqual([
+      ['column', 'id'],
+      ['column', 'c,1'],
+      ['column', 'g'],
+      ['primary', undefined],
+      ['index', 'u,`1'],
+      ['index', 'k'],
+      ['index', 's'],
+      ['index', 'f'],
+      ['foreignKey', 'fk, x'],
+      ['check', 'chk'],
+    ]);
+    expect(elements[4].text).toBe("UNIQUE KEY `u,``1` (`c,1`(3) DESC) COMMENT 'it''s, (odd)'");
+    expect(elements[5].text).toBe('KEY `k` (`id`) /*!80000 INVISIBLE */');
+    expect(elements[8].text).toBe('CONSTRAINT `fk, x` FOREIGN KEY (`id`) REFERENCES `other db`.`p` (`id`) ON DELETE CASCADE');
+  });
+});
+
+describe('trigger statements', () => {
+  const statement = 'CREATE DEFINER=`u`@`%` TRIGGER `x` BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1';
+  const body = 'SET NEW.a = 1';
+
+  it('splits header and body', () => {
+    expect(splitTriggerStatement(statement, body)).toEqual({ header: 'CREATE DEFINER=`u`@`%` TRIGGER `x` BEFORE INSERT ON t FOR EACH ROW ', body });
+    expect(splitTriggerStatement(statement, 'other')).toBeUndefined();
+  });
+
+  it('adds an order clause between header and body', () => {
+    expect(withTriggerOrder(statement, body, { follows: 'a`b' })).toBe('CREATE DEFINER=`u`@`%` TRIGGER `x` BEFORE INSERT ON t FOR EACH ROW FOLLOWS `a``b`SET NEW.a = 1');
+    expect(withTriggerOrder(statement, body, { precedes: 'p' })).toBe('CREATE DEFINER=`u`@`%` TRIGGER `x` BEFORE INSERT ON t FOR EACH ROW PRECEDES `p`SET NEW.a = 1');
+  });
+});
+
+describe('foreign key rules', () => {
+  it('treats RESTRICT and NO ACTION as the same', () => {
+    expect(normalizeRule('NO ACTION')).toBe(normalizeRule('RESTRICT'));
+    expect(normalizeRule('CASCADE')).toBe('CASCADE');
+  });
+});
+
+describe('target URL', () => {
+  it('parses user, password, host and port', () => {
+    expect(parseTargetUrl('mysql://admin:p%40ss@db.example.com:3307')).toEqual({ host: 'db.example.com', port: 3307, user: 'admin', password: 'p@ss', ssl: undefined });
+  });
+
+  it('takes the password from the fallback and turns TLS on', () => {
+    expect(parseTargetUrl('mysql://admin@h?ssl=true', 'env')).toMatchObject({ port: 3306, password: 'env', ssl: {} });
+  });
+
+  it('refuses what it cannot use', () => {
+    expect(() => parseTargetUrl('postgres://a@h')).toThrow(/scheme/);
+    expect(() => parseTargetUrl('mysql://h:3306')).toThrow(/no user/);
+    expect(() => parseTargetUrl('mysql://a@h:3306/db')).toThrow(/--databases/);
+    expect(() => parseTargetUrl('nonsense')).toThrow(/invalid target URL/);
+  });
+});
+
+describe('privileges', () => {
+  it('lists the least privileges per database', () => {
+    expect(grantStatements(quoteAccount('restore', '%'), { flavor: 'mariadb', databases: ['app', 'r`f'], referencedDatabases: ['ext'], otherDefiners: true })).toEqual([
+      "GRANT SELECT, ALTER, TRIGGER ON `app`.* TO 'restore'@'%'",
+      "GRANT SELECT, ALTER, TRIGGER ON `r``f`.* TO 'restore'@'%'",
+      "GRANT SELECT ON `ext`.* TO 'restore'@'%'",
+      "GRANT SET USER ON *.* TO 'restore'@'%'",
+    ]);
+    expect(grantStatements("'r'@'%'", { flavor: 'mysql', databases: ['app'], otherDefiners: true, versionNumber: [8, 0, 39] })).toEqual([
+      "GRANT SELECT, INSERT, CREATE, ALTER, REFERENCES, TRIGGER ON `app`.* TO 'r'@'%'",
+      "GRANT SET_USER_ID ON *.* TO 'r'@'%'",
+    ]);
+  });
+});
+
+describe('plan stores', () => {
+  const plan: Plan = {
+    format: 'dms-restore-plan',
+    version: PLAN_VERSION,
+    planId: 'abcdef',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: '2024-01-01T00:00:00.000Z',
+    server: { flavor: 'mariadb', version: '10.11.6-MariaDB', versionNumber: [10, 11, 6], aurora: null, features: { ignoredIndexes: true, invisibleIndexes: false, functionalIndexes: false } },
+    databases: ['app'],
+    phase: 'captured',
+    lastStep: 0,
+    runs: [],
+    objects: [],
+  };
+
+  it('file store: atomic whole-document saves, no temporary file left', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+    try {
+      const file = path.join(dir, 'plan.json');
+      const store = new FilePlanStore(file);
+      expect(await store.load()).toBeUndefined();
+      await store.save(plan);
+      await store.save({ ...plan, phase: 'deferred' });
+      expect(await store.load()).toEqual({ ...plan, phase: 'deferred' });
+      expect(fs.readdirSync(dir)).toEqual(['plan.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses documents of another format or version', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+    try {
+      const file = path.join(dir, 'plan.json');
+      fs.writeFileSync(file, JSON.stringify({ ...plan, version: 99 }));
+      await expect(new FilePlanStore(file).load()).rejects.toThrow(PlanFormatError);
+      await expect(new FilePlanStore(file).load()).rejects.toThrow(/version 99 is not supported/);
+      fs.writeFileSync(file, '{"format":"other"}');
+      await expect(new FilePlanStore(file).load()).rejects.toThrow(/not a restoration plan/);
+      fs.writeFileSync(file, 'not json');
+      await expect(new FilePlanStore(file).load()).rejects.toThrow(/not JSON/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('memory store keeps a copy', async () => {
+    const store = new MemoryPlanStore();
+    await store.save(plan);
+    const loaded = await store.load();
+    expect(loaded).toEqual(plan);
+    expect(loaded).not.toBe(plan);
+    expect(store.saves).toBe(1);
+  });
+});
