@@ -115,8 +115,7 @@ export class RestorationFunction extends Construct {
       vpc: props.vpc,
       vpcSubnets: { subnets: props.subnetIds.map((subnetId, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, subnetId)) },
       securityGroups: [this.securityGroup],
-      // One restoration at a time per environment: two calls on one plan would race.
-      reservedConcurrentExecutions: 2,
+      // No reserved concurrency: two calls on one plan are serialized by the engine's named lock.
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         RESTORATION_SECRET_ARN: props.secret.secretArn,
