@@ -538,23 +538,14 @@ class Run {
   private async createIndexes(conn: SqlConnection, group: IndexObject[], startMode: AlterMode): Promise<boolean> {
     let remaining = [...group];
     let mode: AlterMode = startMode;
-    let lockRetries = 0;
     while (remaining.length) {
       const { database, table } = remaining[0];
-      const out = await this.step(conn, remaining, 'create', 'indexes', addIndexesSql(database, table, remaining, mode));
-      if (out.kind === 'deadline' || out.kind === 'detached') return false;
-      if (out.kind === 'ok') {
-        for (const o of remaining) this.settle(o, 'restored');
-        await this.persist();
-        return true;
-      }
+      const batch = remaining;
+      const out = await this.alter(conn, batch, 'indexes', (m) => addIndexesSql(database, table, batch, m), mode);
+      if (out.kind === 'stopped') return false;
+      if (out.kind === 'ok') return true;
+      mode = out.mode;
       const e = sqlError(out.error);
-      const next = relax(mode);
-      if (e.errno !== undefined && MODE_REFUSED.has(e.errno) && next) {
-        mode = next;
-        continue;
-      }
-      if (e.errno !== undefined && LOCK_ERRORS.has(e.errno) && lockRetries++ < 3) continue;
       if (e.errno !== undefined && DUPLICATE.has(e.errno)) {
         let culprits: IndexObject[] | 'deadline';
         try {
@@ -582,6 +573,39 @@ class Run {
       return true;
     }
     return true;
+  }
+
+  /**
+   * One ALTER TABLE for `group`: on success the objects are restored; a lock mode the server
+   * refuses is relaxed (LOCK=NONE, then SHARED, ...) and lock timeouts are retried a few times.
+   * Any other error is returned with the mode reached, for the caller to decide.
+   */
+  private async alter(
+    conn: SqlConnection,
+    group: PlanObject[],
+    stage: Stage,
+    sqlFor: (mode: AlterMode) => string,
+    startMode: AlterMode,
+  ): Promise<{ kind: 'ok' } | { kind: 'stopped' } | { kind: 'error'; error: unknown; mode: AlterMode }> {
+    let mode = startMode;
+    let lockRetries = 0;
+    for (;;) {
+      const out = await this.step(conn, group, 'create', stage, sqlFor(mode));
+      if (out.kind === 'deadline' || out.kind === 'detached') return { kind: 'stopped' };
+      if (out.kind === 'ok') {
+        for (const o of group) this.settle(o, 'restored');
+        await this.persist();
+        return { kind: 'ok' };
+      }
+      const e = sqlError(out.error);
+      const next = relax(mode);
+      if (e.errno !== undefined && MODE_REFUSED.has(e.errno) && next) {
+        mode = next;
+        continue;
+      }
+      if (e.errno !== undefined && LOCK_ERRORS.has(e.errno) && lockRetries++ < 3) continue;
+      return { kind: 'error', error: out.error, mode };
+    }
   }
 
   /**
@@ -685,35 +709,20 @@ class Run {
   }
 
   private async createForeignKeys(conn: SqlConnection, group: ForeignKeyObject[], startMode: AlterMode): Promise<boolean> {
-    let mode = startMode;
-    let lockRetries = 0;
-    for (;;) {
-      const { database, table } = group[0];
-      const out = await this.step(conn, group, 'create', 'foreignKeys', addForeignKeysSql(database, table, group, mode));
-      if (out.kind === 'deadline' || out.kind === 'detached') return false;
-      if (out.kind === 'ok') {
-        for (const o of group) this.settle(o, 'restored');
-        await this.persist();
-        return true;
+    const { database, table } = group[0];
+    const out = await this.alter(conn, group, 'foreignKeys', (m) => addForeignKeysSql(database, table, group, m), startMode);
+    if (out.kind === 'stopped') return false;
+    if (out.kind === 'ok') return true;
+    if (group.length > 1) {
+      for (const o of group) {
+        if (this.expired()) return false;
+        if (!(await this.createForeignKeys(conn, [o], out.mode))) return false;
       }
-      const e = sqlError(out.error);
-      const next = relax(mode);
-      if (e.errno !== undefined && MODE_REFUSED.has(e.errno) && next) {
-        mode = next;
-        continue;
-      }
-      if (e.errno !== undefined && LOCK_ERRORS.has(e.errno) && lockRetries++ < 3) continue;
-      if (group.length > 1) {
-        for (const o of group) {
-          if (this.expired()) return false;
-          if (!(await this.createForeignKeys(conn, [o], mode))) return false;
-        }
-        return true;
-      }
-      this.fail(group[0], 'sql-error', describeSqlError(out.error));
-      await this.persist();
       return true;
     }
+    this.fail(group[0], 'sql-error', describeSqlError(out.error));
+    await this.persist();
+    return true;
   }
 
   private async applyTriggers(conn: SqlConnection, todo: TriggerObject[]): Promise<void> {
