@@ -40,8 +40,10 @@ export interface IReplicationTask extends IResource {
   metricFullLoadThroughputRowsTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   metricFullLoadThroughputBandwidthTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
-  /** Start, stop and describe this task (what the runbook and the operator CLI need). */
+  /** Start, stop and describe this task. */
   grantControl(grantee: iam.IGrantable): iam.Grant;
+  /** Start and describe this task (what the runbook needs; it never stops a task). */
+  grantStart(grantee: iam.IGrantable): iam.Grant;
   /** Describe this task and its table statistics. */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 }
@@ -115,6 +117,10 @@ abstract class ReplicationTaskBase extends Resource implements IReplicationTask 
       actions: ['dms:StartReplicationTask', 'dms:StopReplicationTask', 'dms:DescribeTableStatistics'],
       resourceArns: [this.replicationTaskArn],
     });
+  }
+  public grantStart(grantee: iam.IGrantable): iam.Grant {
+    grantDescribeReplicationTasks(grantee);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['dms:StartReplicationTask'], resourceArns: [this.replicationTaskArn] });
   }
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     grantDescribeReplicationTasks(grantee);

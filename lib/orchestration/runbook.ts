@@ -203,7 +203,7 @@ export class TaskRunbook extends Construct {
         RUNBOOK_MAX_WAIT_HOURS: String(props.maxFullLoadWaitHours),
       },
     });
-    task.grantControl(this.controlFunction);
+    task.grantStart(this.controlFunction);
     // Publishing to the encrypted topic: a data key to encrypt the message, no more
     // (grantPublish would add kms:GenerateDataKey*).
     this.controlFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alarmTopic.topicArn] }));

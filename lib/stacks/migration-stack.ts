@@ -159,6 +159,17 @@ export class MigrationStack extends Stack {
     acknowledgeFindings(this);
   }
 
+  /**
+   * The custom resource that starts a task's run. A run's first steps reach the target and
+   * publish to the topic: it waits for the restoration Lambda, the target's ingress rule and
+   * the monitoring, not only for the state machine it names.
+   */
+  private addRunTrigger(trigger: RunbookTrigger, name: string, runbook: TaskRunbook, key: string, restoration: RestorationFunction): CustomResource {
+    const run = trigger.addRun(`Run-${name}`, runbook.stateMachine, key);
+    run.node.addDependency(restoration, this.targetSecurityGroup, this.monitoring);
+    return run;
+  }
+
   /** The post-load runbook of every task, and the custom resources that start them on deploy. */
   private addRunbooks(config: EnvironmentConfig): MigrationRunbooks {
     const settings = config.restoration;
@@ -209,7 +220,7 @@ export class MigrationStack extends Stack {
         name: r.name,
         runbook: r.runbook,
         databases: r.databases,
-        trigger: trigger.addRun(`Run-${r.name}`, r.runbook.stateMachine, r.runKey),
+        trigger: this.addRunTrigger(trigger, r.name, r.runbook, r.runKey, restorationFunction),
       })),
     };
   }
