@@ -38,6 +38,7 @@ import {
   FailureReason,
   ForeignKeyObject,
   IndexObject,
+  LiveObject,
   PLAN_FORMAT,
   PLAN_VERSION,
   Plan,
@@ -505,20 +506,32 @@ class Run {
     return schema.tables.get(tableKey(o.database, o.table));
   }
 
-  private async applyIndexes(conn: SqlConnection, todo: IndexObject[]): Promise<void> {
-    const live = await this.liveTable(conn, todo[0], 'index');
+  /**
+   * The objects of one table that are not on the server yet; those present are settled as
+   * restored (or reported when their definition differs). Undefined, with every object failed,
+   * when the table itself is gone.
+   */
+  private async notOnServer<T extends PlanObject>(conn: SqlConnection, todo: T[]): Promise<{ live: LiveTable; create: T[] } | undefined> {
+    const live = await this.liveTable(conn, todo[0], todo[0].kind);
     if (!live) {
       for (const o of todo) this.fail(o, 'missing-table', `table ${quoteTable(o.database, o.table)} does not exist`);
       await this.persist();
-      return;
+      return undefined;
     }
-    const create: IndexObject[] = [];
+    const create: T[] = [];
     for (const o of todo) {
-      const l = live.indexes.get(o.name);
+      const l = liveObject(live, o);
       if (!l) create.push(o);
       else this.presentAs(o, difference(o, l), 'restored');
     }
     await this.persist();
+    return { live, create };
+  }
+
+  private async applyIndexes(conn: SqlConnection, todo: IndexObject[]): Promise<void> {
+    const found = await this.notOnServer(conn, todo);
+    if (!found) return;
+    const create = found.create;
     // B-tree indexes in one online statement; FULLTEXT and SPATIAL refuse LOCK=NONE, and InnoDB
     // builds one FULLTEXT index per statement.
     const plain = create.filter((o) => !isFulltext(o) && !isSpatial(o));
@@ -638,20 +651,7 @@ class Run {
 
   /** Live check of a table's foreign keys: those absent from the server are returned. */
   private async foreignKeyCandidates(conn: SqlConnection, todo: ForeignKeyObject[]): Promise<ForeignKeyObject[]> {
-    const live = await this.liveTable(conn, todo[0], 'foreignKey');
-    if (!live) {
-      for (const o of todo) this.fail(o, 'missing-table', `table ${quoteTable(o.database, o.table)} does not exist`);
-      await this.persist();
-      return [];
-    }
-    const candidates: ForeignKeyObject[] = [];
-    for (const o of todo) {
-      const l = live.foreignKeys.get(o.name);
-      if (!l) candidates.push(o);
-      else this.presentAs(o, difference(o, l), 'restored');
-    }
-    await this.persist();
-    return candidates;
+    return (await this.notOnServer(conn, todo))?.create ?? [];
   }
 
   /**
@@ -726,19 +726,9 @@ class Run {
   }
 
   private async applyTriggers(conn: SqlConnection, todo: TriggerObject[]): Promise<void> {
-    const live = await this.liveTable(conn, todo[0], 'trigger');
-    if (!live) {
-      for (const o of todo) this.fail(o, 'missing-table', `table ${quoteTable(o.database, o.table)} does not exist`);
-      await this.persist();
-      return;
-    }
-    const create: TriggerObject[] = [];
-    for (const o of todo) {
-      const l = live.triggers.get(o.name);
-      if (!l) create.push(o);
-      else this.presentAs(o, difference(o, l), 'restored');
-    }
-    await this.persist();
+    const found = await this.notOnServer(conn, todo);
+    if (!found) return;
+    const { live, create } = found;
     if (!create.length) return;
     // Live order per timing/event, kept up to date as triggers are created.
     const liveOrder = new Map<string, string[]>();
@@ -808,7 +798,7 @@ class Run {
     const live = await this.liveTable(conn, todo[0], todo[0].kind);
     const drop: T[] = [];
     for (const o of todo) {
-      const l = live ? (o.kind === 'index' ? live.indexes.get(o.name) : o.kind === 'foreignKey' ? live.foreignKeys.get(o.name) : live.triggers.get(o.name)) : undefined;
+      const l = live ? liveObject(live, o) : undefined;
       if (!l) {
         this.settle(o, 'dropped', !this.byEarlierCall.has(o));
         continue;
@@ -1230,3 +1220,10 @@ export async function closeQuietly(conn: SqlConnection): Promise<void> {
 }
 
 export { objectKey };
+
+/** The live object of the same kind and name as `o` on its table, if any. */
+function liveObject(live: LiveTable, o: PlanObject): LiveObject | undefined {
+  if (o.kind === 'index') return live.indexes.get(o.name);
+  if (o.kind === 'foreignKey') return live.foreignKeys.get(o.name);
+  return live.triggers.get(o.name);
+}
