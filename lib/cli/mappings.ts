@@ -3,18 +3,23 @@ import { parseArgs } from 'node:util';
 import { checkTableMappingsFile, formatProblem } from '../mappings';
 import { CliIo, Command, EXIT_ERROR, EXIT_FAILED, EXIT_OK } from './io';
 
-const USAGE = `usage: npm run --silent cli -- mappings validate [--quiet] FILE...
+const USAGE = `usage: npm run --silent cli -- mappings validate [--strict] [--quiet] FILE...
 
 Checks AWS DMS table-mapping files (the {"rules": [...]} JSON that AWS SCT and the
 DMS console export) against the DMS table-mapping rules, as synth does.
 
-  validate FILE...   print every problem on stdout, one line each:
-                       FILE: rule <rule-id> "<rule-name>": <problem>
-                       FILE: <problem>            (not tied to one rule)
+  validate FILE...   print every finding on stdout, one line each:
+                       FILE: rule <rule-id> "<rule-name>": <problem> (line L column C)
+                       FILE: rule <rule-id> "<rule-name>": warning: <problem> (line L column C)
+                       FILE: <problem> (line L column C)      (not tied to one rule)
+                     errors: DMS would refuse the mapping (synth fails);
+                     warnings: DMS accepts it, but against its guide (synth warns)
+  --strict           warnings fail too, as with cdk synth --strict
   -q, --quiet        no "FILE: ok" lines and no summary on stderr
   -h, --help         this text
 
-exit status: 0 every file is valid, 1 problems found, 2 usage error or unreadable file
+exit status: 0 no errors (warnings allowed unless --strict), 1 errors found (or
+warnings with --strict), 2 usage error or unreadable file
 `;
 
 export const command: Command = {
@@ -31,6 +36,7 @@ async function runMappings(args: readonly string[], io: CliIo): Promise<number> 
       strict: true,
       options: {
         quiet: { type: 'boolean', short: 'q' },
+        strict: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -47,43 +53,55 @@ async function runMappings(args: readonly string[], io: CliIo): Promise<number> 
   if (subcommand === undefined) return usageError(io, 'missing subcommand');
   if (subcommand !== 'validate') return usageError(io, `unknown subcommand "${subcommand}"`);
   if (files.length === 0) return usageError(io, 'validate needs at least one FILE');
-  return validate(files, io, parsed.values.quiet === true);
+  return validate(files, io, { quiet: parsed.values.quiet === true, strict: parsed.values.strict === true });
 }
 
-/** Checks each file independently, so one run reports every problem of every file. */
-async function validate(files: readonly string[], io: CliIo, quiet: boolean): Promise<number> {
-  let unreadable = 0;
-  let invalid = 0;
-  let problemCount = 0;
+interface Tally {
+  files: number;
+  unreadable: number;
+  /** Files with at least one error (or, with --strict, a warning). */
+  failed: number;
+  errors: number;
+  warnings: number;
+}
+
+/** Checks each file independently, so one run reports every finding of every file. */
+async function validate(files: readonly string[], io: CliIo, options: { quiet: boolean; strict: boolean }): Promise<number> {
+  const tally: Tally = { files: files.length, unreadable: 0, failed: 0, errors: 0, warnings: 0 };
   for (const file of files) {
     const result = checkTableMappingsFile(path.resolve(io.cwd, file), file);
-    if (result.ok) {
-      const m = result.mappings;
-      if (!quiet) {
-        const rules = m.rules.length === 1 ? '1 rule' : `${m.rules.length} rules`;
-        io.stderr.write(`${file}: ok (${rules}, ${m.sizeBytes} bytes, generation ${m.generation})\n`);
-      }
-      continue;
-    }
     if (result.problems.some((p) => p.code === 'unreadable-file')) {
-      unreadable++;
+      tally.unreadable++;
       for (const problem of result.problems) io.stderr.write(`error: ${formatProblem(problem)}\n`);
       continue;
     }
-    invalid++;
-    problemCount += result.problems.length;
     for (const problem of result.problems) io.stdout.write(`${formatProblem(problem)}\n`);
+    const warnings = result.problems.filter((p) => p.severity === 'warning').length;
+    tally.warnings += warnings;
+    tally.errors += result.problems.length - warnings;
+    if (!result.ok || (options.strict && warnings > 0)) tally.failed++;
+    if (result.ok && !options.quiet) {
+      const m = result.mappings;
+      const status = warnings > 0 ? `ok with ${count(warnings, 'warning')}` : 'ok';
+      io.stderr.write(`${file}: ${status} (${count(m.rules.length, 'rule')}, ${m.sizeBytes} bytes, generation ${m.generation})\n`);
+    }
   }
-  if (!quiet) io.stderr.write(`${summary(files.length, invalid, problemCount, unreadable)}\n`);
-  if (unreadable > 0) return EXIT_ERROR;
-  return invalid > 0 ? EXIT_FAILED : EXIT_OK;
+  if (!options.quiet) io.stderr.write(`${summary(tally, options.strict)}\n`);
+  if (tally.unreadable > 0) return EXIT_ERROR;
+  return tally.failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-function summary(total: number, invalid: number, problems: number, unreadable: number): string {
-  const parts = [`${total - invalid - unreadable} valid`];
-  if (invalid > 0) parts.push(`${invalid} with ${problems === 1 ? '1 problem' : `${problems} problems`}`);
-  if (unreadable > 0) parts.push(`${unreadable} unreadable`);
-  return `${total === 1 ? '1 mapping file' : `${total} mapping files`}: ${parts.join(', ')}`;
+function summary(t: Tally, strict: boolean): string {
+  const checked = t.files - t.unreadable;
+  const parts = [`${checked - t.failed} passed`];
+  if (t.failed > 0) parts.push(`${t.failed} failed`);
+  if (t.unreadable > 0) parts.push(`${t.unreadable} unreadable`);
+  const findings = [count(t.errors, 'error'), count(t.warnings, 'warning')].join(', ');
+  return `${count(t.files, 'mapping file')}: ${parts.join(', ')} (${findings}${strict ? '; --strict: warnings fail' : ''})`;
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function usageError(io: CliIo, message: string): number {

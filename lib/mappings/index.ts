@@ -8,14 +8,15 @@ export {
   formatProblem,
   loadTableMappings,
   mappingGeneration,
+  mappingWarningId,
   parseTableMappings,
   ruleLabel,
   TableMappingError,
 } from './load';
 export type { MappingCheck } from './load';
-export { validateTableMappings } from './validate';
+export { ruleTargetOf, validateTableMappings } from './validate';
 export type { ValidateOptions } from './validate';
 export { deriveTargetSchemas } from './targets';
-export { isPattern, patternMatcher, patternProblem } from './patterns';
+export { isPattern, patternMatcher, patternProblem, patternsOverlap } from './patterns';
 export { JsonSyntaxError, parseJson } from './json-parser';
 export * from './model';

@@ -1,9 +1,10 @@
 /**
  * A strict JSON parser (RFC 8259) that, unlike JSON.parse, reports what the mapping validator
  * needs and Node's messages do not give on every version: the line and column of a syntax error
- * with a plain-English reason, keys that appear twice in one object (JSON.parse silently keeps
- * the last one, so the file would not mean what it says), and integers too large to survive as
- * a JavaScript number (a boundary or a rule-id that would change on its way to DMS).
+ * with a plain-English reason, the line and column of every key and value (so each finding
+ * points into the file), keys that appear twice in one object (JSON.parse silently keeps the
+ * last one, so the file would not mean what it says), and integers too large to survive as a
+ * JavaScript number, which `stringify` writes back exactly as the file has them.
  */
 
 export type JsonPathSegment = string | number;
@@ -33,6 +34,35 @@ export interface ParsedJson {
   readonly value: JsonValue;
   readonly duplicateKeys: readonly DuplicateKey[];
   readonly unsafeNumbers: readonly UnsafeNumber[];
+  /**
+   * Where `path` is in the text: the key of an object member, the start of an array element or
+   * of the document. A path that does not exist (a missing field) resolves to its deepest
+   * existing ancestor, so a finding about a missing key points at the object that lacks it.
+   */
+  locate(path: readonly JsonPathSegment[]): JsonPosition;
+  /**
+   * Compact JSON of `value`, equal to JSON.stringify(value) except that integers beyond 2^53 are
+   * written as the file wrote them rather than rounded to the nearest double.
+   */
+  stringify(): string;
+}
+
+/**
+ * Offsets of one container's members (of their keys) or elements, and its raw integers. Plain
+ * arrays, not maps: they are written for every value and read only for the few findings.
+ */
+interface ContainerInfo {
+  /** Member keys in file order (repeats included); absent for an array, whose keys are its indexes. */
+  readonly keys?: string[];
+  readonly offsets: number[];
+  raw?: Map<JsonPathSegment, string>;
+}
+
+function offsetIn(info: ContainerInfo, segment: JsonPathSegment): number | undefined {
+  if (!info.keys) return typeof segment === 'number' ? info.offsets[segment] : undefined;
+  // The last occurrence of a repeated key is the one kept.
+  const at = info.keys.lastIndexOf(String(segment));
+  return at >= 0 ? info.offsets[at] : undefined;
 }
 
 export class JsonSyntaxError extends Error {
@@ -50,26 +80,79 @@ export class JsonSyntaxError extends Error {
 const MAX_DEPTH = 256;
 
 export function parseJson(text: string): ParsedJson {
-  return new Parser(text).parseDocument();
+  const first = new Parser(text, false).parseDocument();
+  // Offsets and raw integers are only needed for findings and for integers beyond 2^53, both
+  // rare: a second pass records them when first asked for, so a clean mapping is parsed once.
+  let recorded: Parser | undefined;
+  const record = () => {
+    if (!recorded) {
+      recorded = new Parser(text, true);
+      recorded.parseDocument();
+    }
+    return recorded;
+  };
+  let lines: LineIndex | undefined;
+  return {
+    value: first.value,
+    duplicateKeys: first.duplicateKeys,
+    unsafeNumbers: first.unsafeNumbers,
+    locate(path) {
+      lines ??= new LineIndex(text);
+      return lines.position(record().offsetOf(path));
+    },
+    stringify: () => (first.unsafeNumbers.length > 0 ? record().stringify() : JSON.stringify(first.value)),
+  };
 }
 
 class Parser {
   private pos = 0;
   private readonly path: JsonPathSegment[] = [];
-  private readonly duplicateKeys: DuplicateKey[] = [];
-  private readonly unsafeNumbers: UnsafeNumber[] = [];
+  readonly duplicateKeys: DuplicateKey[] = [];
+  readonly unsafeNumbers: UnsafeNumber[] = [];
+  /** Filled only when recording. */
+  private readonly containers = new Map<object, ContainerInfo>();
+  /** Raw text of the integer parseNumber just read when it is beyond 2^53. */
+  private lastRawNumber: string | undefined;
+  private start = 0;
+  private rootRaw: string | undefined;
+  value: JsonValue = null;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** Keep the offset of every member and element, and the raw text of large integers. */
+    private readonly recording: boolean,
+  ) {}
 
-  parseDocument(): ParsedJson {
+  parseDocument(): this {
     this.skipWhitespace();
-    const value = this.parseValue(0);
+    this.start = this.pos;
+    this.value = this.parseValue(0);
+    this.rootRaw = this.lastRawNumber;
     this.skipWhitespace();
     if (this.pos < this.text.length) {
       if (this.startsComment()) this.fail('comments are not allowed in JSON');
       this.fail(`unexpected ${this.describeHere()} after the end of the JSON document`);
     }
-    return { value, duplicateKeys: this.duplicateKeys, unsafeNumbers: this.unsafeNumbers };
+    return this;
+  }
+
+  /** Offset of the deepest existing value on `path` (recording parsers only). */
+  offsetOf(path: readonly JsonPathSegment[]): number {
+    let offset = this.start;
+    let node: unknown = this.value;
+    for (const segment of path) {
+      const info = typeof node === 'object' && node !== null ? this.containers.get(node) : undefined;
+      const at = info && offsetIn(info, segment);
+      if (at === undefined) break;
+      offset = at;
+      node = (node as Record<string, unknown>)[segment as string];
+    }
+    return offset;
+  }
+
+  /** JSON.stringify of the value, large integers as written (recording parsers only). */
+  stringify(): string {
+    return this.rootRaw ?? stringifyValue(this.value, this.containers);
   }
 
   private parseValue(depth: number): JsonValue {
@@ -102,6 +185,8 @@ class Parser {
 
   private parseObject(depth: number): { [key: string]: JsonValue } {
     const result: { [key: string]: JsonValue } = {};
+    const info: ContainerInfo | undefined = this.recording ? { keys: [], offsets: [] } : undefined;
+    if (info) this.containers.set(result, info);
     const seen = new Set<string>();
     this.pos++; // {
     this.skipWhitespace();
@@ -126,12 +211,19 @@ class Parser {
       this.pos++;
       this.skipWhitespace();
       this.path.push(key);
+      this.lastRawNumber = undefined;
       const value = this.parseValue(depth + 1);
       this.path.pop();
       if (seen.has(key)) {
         this.duplicateKeys.push({ path: [...this.path], key, ...positionAt(this.text, keyOffset) });
       }
       seen.add(key);
+      if (info) {
+        info.keys?.push(key);
+        info.offsets.push(keyOffset);
+        if (this.lastRawNumber !== undefined) (info.raw ??= new Map()).set(key, this.lastRawNumber);
+        else info.raw?.delete(key);
+      }
       if (key === '__proto__') {
         // A plain assignment would set the prototype instead of adding the key.
         Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
@@ -147,6 +239,7 @@ class Parser {
       }
       if (next === '}') {
         this.pos++;
+        this.lastRawNumber = undefined; // it belonged to a member, not to this object
         return result;
       }
       if (this.startsComment()) this.fail('comments are not allowed in JSON');
@@ -156,6 +249,8 @@ class Parser {
 
   private parseArray(depth: number): JsonValue[] {
     const result: JsonValue[] = [];
+    const info: ContainerInfo | undefined = this.recording ? { offsets: [] } : undefined;
+    if (info) this.containers.set(result, info);
     this.pos++; // [
     this.skipWhitespace();
     if (this.text[this.pos] === ']') {
@@ -166,9 +261,13 @@ class Parser {
     for (;;) {
       this.skipWhitespace();
       if (this.text[this.pos] === ']' && comma >= 0) this.failAt(comma, "trailing comma before ']'");
-      this.path.push(result.length);
+      const index = result.length;
+      info?.offsets.push(this.pos);
+      this.path.push(index);
+      this.lastRawNumber = undefined;
       result.push(this.parseValue(depth + 1));
       this.path.pop();
+      if (info && this.lastRawNumber !== undefined) (info.raw ??= new Map()).set(index, this.lastRawNumber);
       this.skipWhitespace();
       const next = this.text[this.pos];
       if (next === ',') {
@@ -178,6 +277,7 @@ class Parser {
       }
       if (next === ']') {
         this.pos++;
+        this.lastRawNumber = undefined; // it belonged to an element, not to this array
         return result;
       }
       if (this.startsComment()) this.fail('comments are not allowed in JSON');
@@ -246,6 +346,7 @@ class Parser {
     const value = Number(raw);
     if (/^-?[0-9]+$/.test(raw) && !Number.isSafeInteger(value)) {
       this.unsafeNumbers.push({ path: [...this.path], text: raw, ...positionAt(this.text, startPos) });
+      this.lastRawNumber = raw;
     }
     return value;
   }
@@ -289,6 +390,41 @@ class Parser {
   private failAt(offset: number, reason: string): never {
     const { line, column } = positionAt(this.text, offset);
     throw new JsonSyntaxError(line, column, reason);
+  }
+}
+
+/**
+ * JSON.stringify for parsed JSON, with the integers the parser found beyond 2^53 written as they
+ * were read. Keys are visited in the same order as JSON.stringify visits them (Object.keys).
+ */
+function stringifyValue(value: JsonValue, containers: ReadonlyMap<object, ContainerInfo>): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const raw = containers.get(value)?.raw;
+  const item = (v: JsonValue, k: JsonPathSegment) => raw?.get(k) ?? stringifyValue(v, containers);
+  if (Array.isArray(value)) return `[${value.map((v, i) => item(v, i)).join(',')}]`;
+  return `{${Object.keys(value)
+    .map((k) => `${JSON.stringify(k)}:${item(value[k], k)}`)
+    .join(',')}}`;
+}
+
+/** Line starts of a text, for offset -> line and column in O(log lines). */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    const breaks = /\r\n?|\n/g;
+    while (breaks.exec(text) !== null) this.starts.push(breaks.lastIndex);
+  }
+
+  position(offset: number): JsonPosition {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
   }
 }
 

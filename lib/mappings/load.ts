@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { JsonPathSegment, JsonSyntaxError, parseJson } from './json-parser';
+import { JsonPathSegment, JsonSyntaxError, ParsedJson, parseJson } from './json-parser';
 import { MappingProblem, RuleRef, TableMappingDocument, TableMappings } from './model';
 import { deriveTargetSchemas } from './targets';
 import { idLabel, problemOrder, ruleRefOf, sortProblems, validateTableMappings } from './validate';
 
 /**
- * A table mapping that cannot be used. The message has one line per problem, each in the form
- * `FILE: rule <rule-id> "<rule-name>": <problem>` (or `FILE: <problem>`), so a failed synth
- * names the file, the rule and what is wrong with it.
+ * A table mapping DMS would refuse (at least one error). The message has one line per finding,
+ * errors and warnings, each as formatProblem writes it, so a failed synth names the file, the
+ * rule, what is wrong and where.
  */
 export class TableMappingError extends Error {
   constructor(
@@ -20,14 +20,35 @@ export class TableMappingError extends Error {
   }
 }
 
-/** The outcome of checking one mapping: the mapping when it is valid, every problem otherwise. */
+/**
+ * The outcome of checking one mapping: `ok` when it has no error (DMS accepts it), with the
+ * mapping and its warnings; otherwise every finding, errors and warnings, in file order.
+ */
 export type MappingCheck =
-  | { readonly ok: true; readonly mappings: TableMappings; readonly problems: readonly [] }
+  | { readonly ok: true; readonly mappings: TableMappings; readonly problems: readonly MappingProblem[] }
   | { readonly ok: false; readonly problems: readonly MappingProblem[] };
 
-/** `FILE: rule <rule-id> "<rule-name>": <problem>`, or `FILE: <problem>` for the whole document. */
+/**
+ * One line per finding:
+ *
+ *   FILE: rule <rule-id> "<rule-name>": <problem> (line L column C)
+ *   FILE: rule <rule-id> "<rule-name>": warning: <problem> (line L column C)
+ *   FILE: <problem> (line L column C)          (the document as a whole)
+ */
 export function formatProblem(problem: MappingProblem): string {
-  return problem.rule ? `${problem.file}: ${ruleLabel(problem.rule)}: ${problem.message}` : `${problem.file}: ${problem.message}`;
+  const where = problem.rule ? `${problem.file}: ${ruleLabel(problem.rule)}` : problem.file;
+  const severity = problem.severity === 'warning' ? 'warning: ' : '';
+  const position = problem.line !== undefined ? ` (line ${problem.line} column ${problem.column ?? 1})` : '';
+  return `${where}: ${severity}${problem.message}${position}`;
+}
+
+/**
+ * The id of the CDK warning a finding becomes at synth (`Annotations.addWarningV2`): one per
+ * class of finding, stable across releases, so `Annotations.of(task).acknowledgeWarning(id)`
+ * can accept a known one.
+ */
+export function mappingWarningId(problem: MappingProblem): string {
+  return `@dms-migration/table-mappings:${problem.code}`;
 }
 
 /** `rule 3 "rename-sales"`; a rule without a usable rule-id is named by position, `rules[2]`. */
@@ -39,7 +60,7 @@ export function ruleLabel(ref: RuleRef): string {
  * Reads, parses and validates a table-mapping file (the `{"rules": [...]}` JSON that AWS SCT and
  * the DMS console export). `file` is the path to read; `displayName` (default: `file`) is how
  * messages and the result name it, normally the path as written in the configuration.
- * Throws TableMappingError listing every problem.
+ * Throws TableMappingError when there is an error; warnings are in the result's `warnings`.
  */
 export function loadTableMappings(file: string, displayName: string = file): TableMappings {
   const result = checkTableMappingsFile(file, displayName);
@@ -60,11 +81,11 @@ export function checkTableMappingsFile(file: string, displayName: string = file)
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    return failed({ file: displayName, code: 'unreadable-file', message: `cannot read the file: ${describeFsError(err)}` });
+    return failed({ file: displayName, severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${describeFsError(err)}` });
   }
   const text = decode(bytes);
   if (text === undefined) {
-    return failed({ file: displayName, code: 'invalid-encoding', message: 'the file is not UTF-8 text: save it as UTF-8' });
+    return failed({ file: displayName, severity: 'error', code: 'invalid-encoding', message: 'the file is not UTF-8 text: save it as UTF-8' });
   }
   return checkTableMappings(text, displayName);
 }
@@ -72,11 +93,13 @@ export function checkTableMappingsFile(file: string, displayName: string = file)
 /** parseTableMappings without the throw. */
 export function checkTableMappings(text: string, file: string): MappingCheck {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let parsed;
+  let parsed: ParsedJson;
   try {
     parsed = parseJson(source);
   } catch (err) {
-    if (err instanceof JsonSyntaxError) return failed({ file, code: 'invalid-json', message: err.message });
+    if (err instanceof JsonSyntaxError) {
+      return failed({ file, severity: 'error', code: 'invalid-json', message: `invalid JSON: ${err.reason}`, line: err.line, column: err.column });
+    }
     throw err;
   }
   const document = parsed.value;
@@ -86,42 +109,59 @@ export function checkTableMappings(text: string, file: string): MappingCheck {
       ? { rule: ruleRefOf(rules[path[1]], path[1]), rest: path.slice(2) }
       : { rest: path };
 
+  // Both are accepted by DMS, which receives the compact JSON (mappings.json): one value per key,
+  // large integers as written.
   const parseProblems: MappingProblem[] = [];
   for (const dup of parsed.duplicateKeys) {
     const { rule, rest } = refAt(dup.path);
     const key = pathText([...rest, dup.key]);
     parseProblems.push({
       file,
+      severity: 'warning',
       code: 'duplicate-key',
       ...(rule ? { rule } : {}),
       path: key,
-      message: `"${key}" appears twice in one object (line ${dup.line} column ${dup.column}): JSON keeps only the last one, so the file does not mean what it shows`,
+      line: dup.line,
+      column: dup.column,
+      message: `"${key}" appears twice in one object: only this last one is kept and sent to DMS, so the file does not mean what it shows`,
     });
   }
   for (const num of parsed.unsafeNumbers) {
     const { rule, rest } = refAt(num.path);
-    // The validator explains a rule-id that is too large in its own terms.
-    if (rule && rest.length === 1 && rest[0] === 'rule-id') continue;
     const where = pathText(rest);
     parseProblems.push({
       file,
+      severity: 'warning',
       code: 'unsafe-number',
       ...(rule ? { rule } : {}),
       path: where,
-      message: `${where ? `"${where}" ` : ''}${num.text} (line ${num.line} column ${num.column}) is too large for a JSON number to keep exactly: write it as a string`,
+      line: num.line,
+      column: num.column,
+      message: `${where ? `"${where}" ` : ''}${num.text} is beyond 2^53: it is sent to DMS as written, but tools that read JSON numbers as doubles (this validator too) see ${String(Number(num.text))}: write it as a string`,
     });
   }
 
-  const problems = validateTableMappings(document, file, { textBytes: Buffer.byteLength(source, 'utf8') });
-  if (parseProblems.length > 0 || problems.length > 0) {
-    const all = [...parseProblems, ...problems].map((problem) => ({ order: problemOrder(problem), problem }));
-    return { ok: false, problems: sortProblems(all) };
-  }
-  return { ok: true, mappings: buildMappings(file, document as unknown as TableMappingDocument), problems: [] };
+  const json = parsed.stringify();
+  const found = validateTableMappings(document, file, { textBytes: Buffer.byteLength(source, 'utf8'), jsonBytes: Buffer.byteLength(json, 'utf8') });
+  const located = found.map((problem) => locateProblem(problem, parsed));
+  const problems = sortProblems([...parseProblems, ...located].map((problem) => ({ order: problemOrder(problem), problem })));
+  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  return { ok: true, mappings: buildMappings(file, document as unknown as TableMappingDocument, json, problems), problems };
 }
 
-function buildMappings(file: string, document: TableMappingDocument): TableMappings {
-  const json = JSON.stringify(document);
+/** The finding with the line and column of what it is about (its nearest enclosing key for a missing one). */
+function locateProblem(problem: MappingProblem, parsed: ParsedJson): MappingProblem {
+  const inRule: JsonPathSegment[] = problem.rule ? ['rules', problem.rule.index] : [];
+  const { line, column } = parsed.locate([...inRule, ...pathSegments(problem.path ?? '')]);
+  return { ...problem, line, column };
+}
+
+/** `filters[0].column-name` -> ['filters', 0, 'column-name']. */
+function pathSegments(path: string): JsonPathSegment[] {
+  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]));
+}
+
+function buildMappings(file: string, document: TableMappingDocument, json: string, warnings: readonly MappingProblem[]): TableMappings {
   return {
     file,
     document,
@@ -130,6 +170,7 @@ function buildMappings(file: string, document: TableMappingDocument): TableMappi
     sizeBytes: Buffer.byteLength(json, 'utf8'),
     generation: mappingGeneration(json),
     targetSchemas: deriveTargetSchemas(document),
+    warnings,
   };
 }
 

@@ -174,7 +174,12 @@ export interface BeforeImageDefinition {
 export interface TransformationRule extends RuleCommon {
   readonly 'rule-type': 'transformation';
   readonly 'rule-action': TransformationAction;
-  readonly 'rule-target': TransformationTarget;
+  /**
+   * The guide gives every transformation rule one; DMS also runs rules without it (a
+   * change-data-type whose object-locator names a column), so it may be absent. See
+   * `ruleTargetOf` for the target such a rule is checked as.
+   */
+  readonly 'rule-target'?: TransformationTarget | null;
   readonly value?: string | null;
   readonly 'old-value'?: string | null;
   readonly expression?: string | null;
@@ -248,7 +253,10 @@ export interface TableMappings {
   readonly file: string;
   readonly document: TableMappingDocument;
   readonly rules: readonly MappingRule[];
-  /** Canonical JSON (JSON.stringify of the parsed document): same meaning, no formatting. */
+  /**
+   * Canonical JSON (JSON.stringify of the parsed document, integers beyond 2^53 as the file
+   * writes them): same meaning, no formatting. What the replication task receives.
+   */
   readonly json: string;
   /** UTF-8 size of `json`, what DMS receives. */
   readonly sizeBytes: number;
@@ -256,6 +264,8 @@ export interface TableMappings {
   readonly generation: string;
   /** Source schemas the mapping selects and the target databases they are written to. */
   readonly targetSchemas: TargetSchemas;
+  /** What DMS accepts but the guide advises against or DMS partly ignores, in file order. */
+  readonly warnings: readonly MappingProblem[];
 }
 
 /** The rule a problem belongs to: its position, and its id and name when they are usable. */
@@ -265,7 +275,10 @@ export interface RuleRef {
   readonly name?: string;
 }
 
-/** Every class of problem the validator reports; each has a "fails ..." test. */
+/**
+ * Every class of finding the validator reports; each has a test with its exact message. One
+ * code can be an error in one case and a warning in another (`severity` says which).
+ */
 export type MappingProblemCode =
   | 'unreadable-file'
   | 'invalid-encoding'
@@ -277,6 +290,7 @@ export type MappingProblemCode =
   | 'missing-rules'
   | 'unknown-top-level-key'
   | 'no-selection'
+  | 'nothing-selected'
   | 'rule-not-an-object'
   | 'missing-field'
   | 'wrong-type'
@@ -296,14 +310,32 @@ export type MappingProblemCode =
   | 'invalid-filter'
   | 'invalid-parallel-load'
   | 'invalid-lob-settings'
-  | 'conflicting-rules';
+  | 'conflicting-rules'
+  | 'missing-rule-target'
+  | 'unsupported-column-name';
+
+/**
+ * `error`: DMS refuses the mapping, or the rule is incomplete or unreadable (no documented
+ * meaning DMS could apply); synth fails. `warning`: DMS accepts it, but it goes against the DMS
+ * guide's wording or DMS ignores part of it; synth adds a CDK warning (`cdk synth --strict`
+ * fails on it).
+ */
+export type MappingSeverity = 'error' | 'warning';
 
 export interface MappingProblem {
   readonly file: string;
+  readonly severity: MappingSeverity;
   readonly code: MappingProblemCode;
   /** The problem, without the file and rule prefix. */
   readonly message: string;
   readonly rule?: RuleRef;
   /** Where in the rule (or document), e.g. `object-locator.table-name`. */
   readonly path?: string;
+  /**
+   * 1-based line and column in the file of the key or value concerned (of the nearest enclosing
+   * one for a missing key). Absent for a file that cannot be read, or a document validated
+   * without its text.
+   */
+  readonly line?: number;
+  readonly column?: number;
 }

@@ -1,5 +1,6 @@
 import { MappingRule, SchemaMapping, SelectionRule, TableMappingDocument, TargetSchemas, TransformationRule } from './model';
 import { isPattern, patternMatcher } from './patterns';
+import { ruleTargetOf } from './validate';
 
 /**
  * The source schemas a valid mapping selects and the target databases they land in (SCT maps
@@ -32,7 +33,7 @@ export function deriveTargetSchemas(document: TableMappingDocument): TargetSchem
   const selected = sources.filter((schema) => !excludedWhole.some((r) => patternMatcher(r['object-locator']['schema-name'] ?? '')(schema)));
 
   const schemaRules = document.rules
-    .filter((r): r is TransformationRule => r['rule-type'] === 'transformation' && r['rule-target'] === 'schema')
+    .filter((r): r is TransformationRule => r['rule-type'] === 'transformation' && ruleTargetOf(r) === 'schema')
     .sort((a, b) => compareIds(a, b));
 
   const schemas: SchemaMapping[] = selected.map((source) => {

@@ -6,6 +6,7 @@ import {
   LOB_MODES,
   MappingProblem,
   MappingProblemCode,
+  MappingSeverity,
   MAX_LOAD_ORDER,
   MAX_PARALLEL_LOAD_COLUMNS,
   MAX_TABLE_MAPPINGS_BYTES,
@@ -21,16 +22,23 @@ import {
   TRANSFORMATION_ACTIONS,
   TRANSFORMATION_TARGETS,
   TransformationAction,
+  TransformationRule,
   TransformationTarget,
 } from './model';
-import { patternProblem } from './patterns';
+import { isPattern, patternProblem, patternsOverlap } from './patterns';
 
 export interface ValidateOptions {
   /**
-   * UTF-8 size of the text the document was parsed from. The size limit is checked against the
-   * larger of this and the canonical JSON, since DMS documents its limit on the file.
+   * UTF-8 size of the text the document was parsed from. A file over 2 MB whose compact JSON
+   * (what the task receives) is within the limit gets a warning: pasted as written into the
+   * console or the CLI, DMS would refuse it.
    */
   readonly textBytes?: number;
+  /**
+   * UTF-8 size of the JSON the replication task receives, checked against the 2 MB limit.
+   * @default - the size of JSON.stringify(document)
+   */
+  readonly jsonBytes?: number;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -86,7 +94,13 @@ const PRIMARY_KEY_DEF_KEYS = ['name', 'origin', 'columns'];
 const BEFORE_IMAGE_DEF_KEYS = ['column-prefix', 'column-suffix', 'column-filter'];
 
 const NAME_ACTION_TARGETS: readonly TransformationTarget[] = TRANSFORMATION_TARGETS;
-/** Which rule-target each transformation action works on (User Guide, "Transformation rules and actions"). */
+/**
+ * Which rule-target each transformation action is documented with (User Guide, "Transformation
+ * rules and actions": change-data-type and the data-masking actions "are only available for
+ * column rule targets"; primary-key-def applies "when the rule-action is set to
+ * define-primary-key and the rule-target is set to table"). Another target is a warning: DMS ran
+ * define-primary-key with rule-target column in production mappings.
+ */
 const ACTION_TARGETS: Record<TransformationAction, readonly TransformationTarget[]> = {
   rename: NAME_ACTION_TARGETS,
   'convert-lowercase': NAME_ACTION_TARGETS,
@@ -107,6 +121,9 @@ const ACTION_TARGETS: Record<TransformationAction, readonly TransformationTarget
   'data-masking-hash-mask': ['column'],
   'define-primary-key': ['table', 'primary-key'],
 };
+const DATA_MASKING_ACTIONS: readonly TransformationAction[] = ['data-masking-digits-mask', 'data-masking-digits-randomize', 'data-masking-hash-mask'];
+/** Actions whose `value` is a prefix or suffix: an empty one changes nothing. */
+const AFFIX_ACTIONS: readonly TransformationAction[] = ['add-prefix', 'remove-prefix', 'replace-prefix', 'add-suffix', 'remove-suffix', 'replace-suffix'];
 
 /** Object-locator fields each rule-target needs. */
 const TARGET_LOCATOR_FIELDS: Record<TransformationTarget, readonly string[]> = {
@@ -119,8 +136,14 @@ const TARGET_LOCATOR_FIELDS: Record<TransformationTarget, readonly string[]> = {
 };
 /** Column actions that act on a table's columns as a whole, not on a named column. */
 const TABLE_WIDE_COLUMN_ACTIONS: readonly TransformationAction[] = ['add-column', 'add-before-image-columns'];
+/** define-primary-key acts on a table whatever rule-target it is written with. */
+const TABLE_ACTIONS: readonly TransformationAction[] = ['define-primary-key'];
 
-/** Fields an action cannot do without, with what each one means for the action. */
+/**
+ * Fields an action cannot do without, with what each one means for the action: without them the
+ * rule is incomplete (an error). add-before-image-columns is not here: every field of
+ * before-image-def has a documented default.
+ */
 const ACTION_FIELDS: Partial<Record<TransformationAction, readonly (readonly [field: string, meaning: string])[]>> = {
   rename: [['value', 'the new name']],
   'add-prefix': [['value', 'the prefix to add']],
@@ -141,7 +164,6 @@ const ACTION_FIELDS: Partial<Record<TransformationAction, readonly (readonly [fi
   ],
   'change-data-type': [['data-type', 'the new type']],
   'define-primary-key': [['primary-key-def', 'the key name and columns']],
-  'add-before-image-columns': [['before-image-def', 'the column prefix, suffix and filter']],
 };
 
 interface Collected {
@@ -149,16 +171,31 @@ interface Collected {
   readonly problem: MappingProblem;
 }
 
+/** What a transformation rule acts on, for finding two rules that act on the same object. */
+interface TransformationObject {
+  /** schema, table, column, new column (add-column), tablespaces, before-image columns. */
+  readonly kind: 'schema' | 'table' | 'column' | 'new column' | 'table tablespace' | 'index tablespace' | 'before-image columns';
+  /** The locator names (patterns allowed) or, for a new column, the exact names and the column's. */
+  readonly names: readonly string[];
+  /** The existing data type a column rule is restricted to (object-locator.data-type). */
+  readonly dataType?: string;
+  readonly masking: boolean;
+  /** Every name is exact (no pattern): the object is known, not just possible. */
+  readonly exact: boolean;
+}
+
 /** Order of document-level problems: before every rule, or after all of them. */
 const BEFORE_RULES = -1;
 const AFTER_RULES = Number.MAX_SAFE_INTEGER;
 
 /**
- * Every problem of a parsed table-mapping document, in file order: DMS's own rules (rule types,
- * ids, names, actions, targets, the fields each action needs, object locators, wildcards,
- * filters, parallel-load and LOB settings, the 2 MB limit) and the mistakes that make DMS
- * silently do something else (misspelt field names, filters on an exclude rule, two rules doing
- * the same thing to one object). An empty list means the document is valid.
+ * Every finding of a parsed table-mapping document, in file order, each with its severity.
+ * Errors: what DMS refuses, and rules that are incomplete or unreadable (unknown rule types,
+ * actions, targets and data types, missing fields an action needs, wrong JSON types, the 2 MB
+ * limit). Warnings: what DMS accepts but the guide advises against, and what DMS silently
+ * ignores or overrides (repeated rule-names and rule-ids, misspelt field names, filters on an
+ * exclude rule, two transformation rules on one object, transformations of column names the
+ * guide says they cannot handle). No error means the task can be created with this mapping.
  */
 export function validateTableMappings(document: unknown, file: string, options: ValidateOptions = {}): MappingProblem[] {
   return new DocumentValidator(file).run(document, options);
@@ -170,23 +207,23 @@ class DocumentValidator {
   constructor(private readonly file: string) {}
 
   run(document: unknown, options: ValidateOptions): MappingProblem[] {
-    this.checkSize(document, options.textBytes ?? 0);
+    this.checkSize(document, options);
     if (!isObject(document)) {
-      this.documentProblem('not-an-object', `the table mapping must be a JSON object with a "rules" array, found ${describe(document)}`);
+      this.documentProblem('error', 'not-an-object', `the table mapping must be a JSON object with a "rules" array, found ${describe(document)}`);
       return this.result();
     }
     for (const key of Object.keys(document)) {
       if (key === 'rules') continue;
-      const hint = nearMiss(key, ['rules']) ? ': did you mean "rules"?' : ': DMS table mappings have only "rules"';
-      this.documentProblem('unknown-top-level-key', `unknown top-level key ${JSON.stringify(key)}${hint}`);
+      const hint = nearMiss(key, ['rules']) ? ': did you mean "rules"?' : ': the guide documents only "rules" at the top level';
+      this.documentProblem('warning', 'unknown-top-level-key', `unknown top-level key ${JSON.stringify(key)}${hint}`, key);
     }
     const rules = document.rules;
     if (rules === undefined || rules === null) {
-      this.documentProblem('missing-rules', 'missing "rules": the table mapping must be {"rules": [...]}');
+      this.documentProblem('error', 'missing-rules', 'missing "rules": the table mapping must be {"rules": [...]}');
       return this.result();
     }
     if (!Array.isArray(rules)) {
-      this.documentProblem('missing-rules', `"rules" must be an array, found ${describe(rules)}`);
+      this.documentProblem('error', 'missing-rules', `"rules" must be an array, found ${describe(rules)}`, 'rules');
       return this.result();
     }
 
@@ -203,18 +240,29 @@ class DocumentValidator {
     return this.result();
   }
 
-  private checkSize(document: unknown, textBytes: number): void {
-    let canonicalBytes = 0;
-    try {
-      canonicalBytes = Buffer.byteLength(JSON.stringify(document) ?? '', 'utf8');
-    } catch {
-      // Not serialisable (only possible for in-memory documents); the structure checks report it.
+  /** "AWS DMS can only process table mapping JSON files up to 2 MB in size" (the JSON rules page). */
+  private checkSize(document: unknown, options: ValidateOptions): void {
+    let jsonBytes = options.jsonBytes;
+    if (jsonBytes === undefined) {
+      try {
+        jsonBytes = Buffer.byteLength(JSON.stringify(document) ?? '', 'utf8');
+      } catch {
+        // Not serialisable (only possible for in-memory documents); the structure checks report it.
+        jsonBytes = 0;
+      }
     }
-    const size = Math.max(canonicalBytes, textBytes);
-    if (size > MAX_TABLE_MAPPINGS_BYTES) {
+    const textBytes = options.textBytes ?? 0;
+    if (jsonBytes > MAX_TABLE_MAPPINGS_BYTES) {
       this.documentProblem(
+        'error',
         'too-large',
-        `the table mapping is ${size} bytes; DMS accepts at most 2 MB (${MAX_TABLE_MAPPINGS_BYTES} bytes): split the tables across several tasks`,
+        `the table mapping is ${jsonBytes} bytes of JSON; DMS accepts at most 2 MB (${MAX_TABLE_MAPPINGS_BYTES} bytes): split the tables across several tasks`,
+      );
+    } else if (textBytes > MAX_TABLE_MAPPINGS_BYTES) {
+      this.documentProblem(
+        'warning',
+        'too-large',
+        `the file is ${textBytes} bytes, over the 2 MB (${MAX_TABLE_MAPPINGS_BYTES} bytes) DMS accepts; the task receives it compacted to ${jsonBytes} bytes, but pasted as written into the console or the AWS CLI it would be refused`,
       );
     }
   }
@@ -228,10 +276,11 @@ class DocumentValidator {
         if (first) {
           this.add(checker.index, {
             file: this.file,
+            severity: 'warning',
             code: 'duplicate-rule-id',
             rule: checker.ref,
             path: 'rule-id',
-            message: `rule-id ${checker.ref.id} is also used by ${indexLabel(first.ref)}`,
+            message: `rule-id ${checker.ref.id} is also used by ${indexLabel(first.ref)}: the guide asks for a unique rule-id, and DMS picks between transformation rules on one object by it`,
           });
         } else ids.set(checker.numericId, checker);
       }
@@ -241,51 +290,101 @@ class DocumentValidator {
         if (first) {
           this.add(checker.index, {
             file: this.file,
+            severity: 'warning',
             code: 'duplicate-rule-name',
             rule: checker.ref,
             path: 'rule-name',
-            message: `rule-name ${JSON.stringify(name)} is also used by ${idLabel(first.ref)}`,
+            message: `rule-name ${JSON.stringify(name)} is also used by ${idLabel(first.ref)}: the guide asks for a unique name (DMS does not enforce it)`,
           });
         } else names.set(name, checker);
       }
     }
   }
 
-  /** Two transformation rules doing the same action to the same object: DMS runs only one. */
+  /**
+   * Two transformation rules that can act on the same object. "You cannot apply more than one
+   * transformation rule action against the same object (schema, table, column, table-tablespace,
+   * or index-tablespace)", except that a data-masking rule may share its column with another
+   * transformation; of several, "AWS DMS applies the transformation rule with the lower rule-id"
+   * ("Transformation rules and actions"). Names are compared with case, as the same page says
+   * transformation rules match them; patterns that can match a common name overlap.
+   */
   private checkConflicts(checked: readonly RuleChecker[]): void {
-    const seen = new Map<string, RuleChecker>();
-    for (const checker of checked) {
-      const key = checker.transformationKey;
-      if (key === undefined) continue;
-      const first = seen.get(key.key);
-      if (first) {
-        this.add(checker.index, {
+    const candidates = checked
+      .filter((c): c is RuleChecker & { transformationObject: TransformationObject; numericId: string } => c.transformationObject !== undefined && c.numericId !== undefined)
+      .map((c) => ({ checker: c, object: c.transformationObject, id: BigInt(c.numericId), exact: c.transformationObject.exact }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.checker.index - b.checker.index));
+    type Candidate = (typeof candidates)[number];
+    const exactByKey = new Map<string, Candidate[]>();
+    const patterned: Candidate[] = [];
+    const all: Candidate[] = [];
+    const keyOf = (c: Candidate) => JSON.stringify([c.object.kind, ...c.object.names]);
+    const clash = (earlier: Candidate, later: Candidate) =>
+      earlier.object.kind === later.object.kind &&
+      earlier.object.masking === later.object.masking &&
+      (earlier.object.dataType === undefined || later.object.dataType === undefined || earlier.object.dataType === later.object.dataType) &&
+      earlier.object.names.every((name, i) => patternsOverlap(name, later.object.names[i]));
+    // Candidates are in rule-id order, so the first clash found in each pool is the lowest id.
+    const firstClash = (pool: readonly Candidate[], later: Candidate) => pool.find((e) => clash(e, later));
+    const lower = (a: Candidate | undefined, b: Candidate | undefined) =>
+      !a ? b : !b ? a : a.id < b.id || (a.id === b.id && a.checker.index < b.checker.index) ? a : b;
+    for (const later of candidates) {
+      const earlier = later.exact
+        ? lower(firstClash(exactByKey.get(keyOf(later)) ?? [], later), firstClash(patterned, later))
+        : firstClash(all, later);
+      if (earlier) {
+        const verb = later.exact && earlier.exact ? 'acts on' : 'can act on';
+        this.add(later.checker.index, {
           file: this.file,
+          severity: 'warning',
           code: 'conflicting-rules',
-          rule: checker.ref,
-          message: `does ${key.action} on the same ${key.target} as ${idLabel(first.ref)}: DMS applies only the rule with the lower rule-id`,
+          rule: later.checker.ref,
+          message: `${verb} the same ${later.object.kind} as ${idLabel(earlier.checker.ref)}: DMS applies one transformation rule per object, the one with the lower rule-id, so it skips this rule there`,
         });
-      } else seen.set(key.key, checker);
+      }
+      all.push(later);
+      if (later.exact) {
+        const key = keyOf(later);
+        const same = exactByKey.get(key);
+        if (same) same.push(later);
+        else exactByKey.set(key, [later]);
+      } else patterned.push(later);
     }
   }
 
+  /**
+   * "Define at least one selection rule when specifying a table mapping" ("Selection rules and
+   * actions"): no selection rule at all is an error; selection rules that only exclude are
+   * accepted, but the task would migrate nothing.
+   */
   private checkSelection(checked: readonly RuleChecker[]): void {
     // A rule whose type or action is unreadable may be the selection the author meant: it has
     // been reported already, and "no selection" on top of it would only repeat the same mistake.
     if (checked.some((c) => c.unclearSelection)) return;
     if (checked.some((c) => c.selects)) return;
+    const anySelection = checked.some((c) => c.isSelection);
     this.collected.push({
       order: AFTER_RULES,
-      problem: {
-        file: this.file,
-        code: 'no-selection',
-        message: 'no selection rule includes anything: add a rule with "rule-type": "selection" and "rule-action": "include" or "explicit"',
-      },
+      problem: anySelection
+        ? {
+            file: this.file,
+            severity: 'warning',
+            code: 'nothing-selected',
+            path: 'rules',
+            message: 'every selection rule excludes: the task would migrate no table (add a rule with "rule-action": "include" or "explicit")',
+          }
+        : {
+            file: this.file,
+            severity: 'error',
+            code: 'no-selection',
+            path: 'rules',
+            message: 'no selection rule: DMS needs at least one rule with "rule-type": "selection" and "rule-action": "include" or "explicit"',
+          },
     });
   }
 
-  private documentProblem(code: MappingProblemCode, message: string): void {
-    this.collected.push({ order: BEFORE_RULES, problem: { file: this.file, code, message } });
+  private documentProblem(severity: MappingSeverity, code: MappingProblemCode, message: string, path?: string): void {
+    this.collected.push({ order: BEFORE_RULES, problem: { file: this.file, severity, code, message, ...(path ? { path } : {}) } });
   }
 
   private add(order: number, problem: MappingProblem): void {
@@ -308,7 +407,7 @@ export function sortProblems(collected: readonly Collected[]): MappingProblem[] 
 /** Position of a problem for sortProblems. */
 export function problemOrder(problem: MappingProblem): number {
   if (problem.rule) return problem.rule.index;
-  return problem.code === 'no-selection' ? AFTER_RULES : BEFORE_RULES;
+  return problem.code === 'no-selection' || problem.code === 'nothing-selected' ? AFTER_RULES : BEFORE_RULES;
 }
 
 export function ruleRefOf(rule: unknown, index: number): RuleRef {
@@ -327,11 +426,13 @@ class RuleChecker {
   readonly ref: RuleRef;
   /** The rule-id as a canonical whole number, when it is one. */
   numericId?: string;
+  /** A rule with rule-type selection. */
+  isSelection = false;
   /** A selection rule with rule-action include or explicit. */
   selects = false;
   /** The rule may be a selection rule whose type or action could not be read. */
   unclearSelection = false;
-  transformationKey?: { key: string; action: string; target: string };
+  transformationObject?: TransformationObject;
 
   constructor(
     private readonly file: string,
@@ -386,10 +487,9 @@ class RuleChecker {
       this.report('missing-field', 'missing "rule-id"', 'rule-id');
       return;
     }
-    if (typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id)) {
-      this.report('invalid-rule-id', `"rule-id" ${id} is too large for a JSON number to keep exactly: write it as a string`, 'rule-id');
-      return;
-    }
+    // Beyond 2^53 the parsed number is rounded: the loader warns and sends it as written, and
+    // the duplicate and lower-rule-id checks cannot compare it.
+    if (typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id)) return;
     const n = wholeNumber(id);
     if (n === undefined) {
       this.report('invalid-rule-id', `"rule-id" ${show(id)} is not a whole number: DMS needs a numeric rule-id such as 1 or "1"`, 'rule-id');
@@ -398,16 +498,17 @@ class RuleChecker {
     this.numericId = n.toString();
   }
 
+  /** rule-name only names the rule ("A unique name to identify the rule"): findings are warnings. */
   private ruleName(rule: JsonObject): void {
     const name = rule['rule-name'];
     if (name === undefined || name === null) {
-      this.report('missing-field', 'missing "rule-name"', 'rule-name');
+      this.warn('missing-field', 'missing "rule-name": the guide gives every rule one', 'rule-name');
     } else if (typeof name === 'number') {
-      if (!Number.isFinite(name)) this.report('wrong-type', `"rule-name" must be a string, found ${describe(name)}`, 'rule-name');
+      if (!Number.isFinite(name)) this.warn('wrong-type', `"rule-name" should be a string, found ${describe(name)}`, 'rule-name');
     } else if (typeof name !== 'string') {
-      this.report('wrong-type', `"rule-name" must be a string, found ${describe(name)}`, 'rule-name');
+      this.warn('wrong-type', `"rule-name" should be a string, found ${describe(name)}`, 'rule-name');
     } else if (name.trim() === '') {
-      this.report('empty-value', '"rule-name" is empty', 'rule-name');
+      this.warn('empty-value', '"rule-name" is empty', 'rule-name');
     }
   }
 
@@ -427,7 +528,7 @@ class RuleChecker {
       if (value === undefined || value === null) continue;
       const path = `object-locator.${key}`;
       if (typeof value !== 'string') this.report('wrong-type', `"${path}" must be a string, found ${describe(value)}`, path);
-      else if (value === '') this.report('empty-value', `"${path}" is empty`, path);
+      else if (value === '') this.warn('empty-value', `"${path}" is empty: it matches no object`, path);
     }
     return locator;
   }
@@ -439,6 +540,7 @@ class RuleChecker {
   // ---- selection -----------------------------------------------------------------------------
 
   private selection(rule: JsonObject, locator: JsonObject | undefined): void {
+    this.isSelection = true;
     const action = this.ruleAction(rule, SELECTION_ACTIONS, 'a selection rule');
     if (action === undefined) this.unclearSelection = true;
     if (action === 'include' || action === 'explicit') this.selects = true;
@@ -450,9 +552,9 @@ class RuleChecker {
         for (const key of ['schema-name', 'table-name']) {
           const name = stringAt(locator, key);
           if (name?.includes('%')) {
-            this.report(
+            this.warn(
               'wildcard-not-allowed',
-              `an explicit rule selects one table by its exact name: "object-locator.${key}" ${JSON.stringify(name)} contains "%"`,
+              `an explicit rule selects one table by its exact name, "with no wildcards" (Selection rules and actions): "object-locator.${key}" ${JSON.stringify(name)} contains "%"`,
               `object-locator.${key}`,
             );
           }
@@ -473,10 +575,10 @@ class RuleChecker {
         );
       }
     }
-    this.filters(rule, action, locator);
+    this.filters(rule, action);
   }
 
-  private filters(rule: JsonObject, action: string | undefined, locator: JsonObject | undefined): void {
+  private filters(rule: JsonObject, action: string | undefined): void {
     const filters = rule.filters;
     if (filters === undefined || filters === null) return;
     if (!Array.isArray(filters)) {
@@ -485,15 +587,7 @@ class RuleChecker {
     }
     if (filters.length === 0) return;
     if (action === 'exclude' || action === 'explicit') {
-      this.report('invalid-filter', `filters apply only to include rules: DMS ignores them on an ${action} rule`, 'filters');
-    }
-    const table = locator ? stringAt(locator, 'table-name') : undefined;
-    if (table?.includes('%')) {
-      this.report(
-        'wildcard-not-allowed',
-        `source filters need an exact table: "object-locator.table-name" ${JSON.stringify(table)} contains "%"`,
-        'object-locator.table-name',
-      );
+      this.warn('invalid-filter', `"Filters are only applied when rule-action = 'include'" (Using source filters): DMS ignores them on an ${action} rule`, 'filters');
     }
     filters.forEach((filter: unknown, i) => this.filter(filter, `filters[${i}]`));
   }
@@ -529,9 +623,9 @@ class RuleChecker {
     const operators = conditions.map((condition: unknown, j) => this.condition(condition, `${conditionsPath}[${j}]`));
     const negative = operators.find((op): op is FilterOperator => op !== undefined && NEGATIVE_FILTER_OPERATORS.includes(op));
     if (negative && conditions.length > 1) {
-      this.report(
+      this.warn(
         'invalid-filter',
-        `"${path}" combines the negative operator ${negative} with other conditions: DMS allows a negative condition only alone in its filter (put the others in a separate filter)`,
+        `"${path}" combines the negative operator ${negative} with other conditions: the guide allows "no more than one filter condition within a single filter" with a negative operator (put the others in a separate filter)`,
         path,
       );
     }
@@ -562,7 +656,7 @@ class RuleChecker {
     for (const key of ['value', 'start-value', 'end-value']) {
       const value = condition[key];
       if (!needs.includes(key) && value !== undefined && value !== null) {
-        this.report('invalid-filter', `filter-operator ${operator} takes no "${key}": remove "${path}.${key}"`, `${path}.${key}`);
+        this.warn('invalid-filter', `filter-operator ${operator} takes no "${key}" (Using source filters): remove "${path}.${key}"`, `${path}.${key}`);
       }
     }
     return operator;
@@ -571,35 +665,37 @@ class RuleChecker {
   // ---- transformation ------------------------------------------------------------------------
 
   private transformation(rule: JsonObject, locator: JsonObject | undefined): void {
-    const target = this.enumField(rule, 'rule-target', TRANSFORMATION_TARGETS, { required: true, code: 'invalid-rule-target' });
     const action = this.ruleAction(rule, TRANSFORMATION_ACTIONS, 'a transformation rule');
+    const target = this.ruleTarget(rule, locator, action);
 
     let targetFits = true;
     if (target && action && !ACTION_TARGETS[action].includes(target)) {
       targetFits = false;
-      this.report(
+      this.warn(
         'action-target-mismatch',
-        `rule-action ${action} needs rule-target ${orList(ACTION_TARGETS[action].filter((t) => t !== 'primary-key'))}, found ${JSON.stringify(target)}`,
+        `rule-action ${action} is documented with rule-target ${orList(ACTION_TARGETS[action].filter((t) => t !== 'primary-key'))}, found ${JSON.stringify(target)}`,
         'rule-target',
       );
     }
 
     if (locator && target) {
-      const required = TARGET_LOCATOR_FIELDS[target].filter(
-        (key) => !(key === 'column-name' && action && TABLE_WIDE_COLUMN_ACTIONS.includes(action)),
-      );
-      for (const key of required) {
+      const needs: readonly string[] =
+        action && TABLE_ACTIONS.includes(action)
+          ? TARGET_LOCATOR_FIELDS.table
+          : TARGET_LOCATOR_FIELDS[target].filter((key) => !(key === 'column-name' && action && TABLE_WIDE_COLUMN_ACTIONS.includes(action)));
+      const about = action && TABLE_ACTIONS.includes(action) ? `rule-action ${action}` : `rule-target ${target}`;
+      for (const key of needs) {
         const value = locator[key];
         if (value === undefined || value === null) {
-          this.report('missing-field', `rule-target ${target} needs "object-locator.${key}"`, `object-locator.${key}`);
+          this.report('missing-field', `${about} needs "object-locator.${key}"`, `object-locator.${key}`);
         }
       }
     }
     if (locator) {
       if (isPresent(locator['table-tablespace-name']) && isPresent(locator['index-tablespace-name'])) {
-        this.report(
+        this.warn(
           'invalid-value',
-          '"object-locator" has both "table-tablespace-name" and "index-tablespace-name": a rule can match only one of them',
+          '"object-locator" has both "table-tablespace-name" and "index-tablespace-name": the guide allows "either ... in a single rule, but not both"',
           'object-locator',
         );
       }
@@ -617,9 +713,9 @@ class RuleChecker {
       for (const key of ['schema-name', 'table-name']) {
         const name = stringAt(locator, key);
         if (name?.includes('%')) {
-          this.report(
+          this.warn(
             'wildcard-not-allowed',
-            `define-primary-key needs an exact schema and table name: "object-locator.${key}" ${JSON.stringify(name)} contains "%"`,
+            `"You can't use a define-primary-key rule when the rule has a wildcard (%) in a schema or table name" (Transformation rules and actions): "object-locator.${key}" ${JSON.stringify(name)} contains "%"`,
             `object-locator.${key}`,
           );
         }
@@ -629,12 +725,53 @@ class RuleChecker {
     if (isPresent(rule['primary-key-def'])) this.primaryKeyDef(rule['primary-key-def']);
     if (isPresent(rule['before-image-def'])) this.beforeImageDef(rule['before-image-def']);
 
-    if (target && action && targetFits && locator) {
-      const names = LOCATOR_KEYS.map((key) => locator[key]);
-      if (names.every((n) => n === undefined || n === null || typeof n === 'string')) {
-        const extra = action === 'add-column' ? rule.value : undefined;
-        this.transformationKey = { key: JSON.stringify([target, action, names, extra ?? null]), action, target };
-      }
+    if (target && action && locator) {
+      if (target === 'column' || (!targetFits && isPresent(locator['column-name']))) this.columnName(locator);
+      this.transformationObject = transformationObject(action, target, locator, rule.value);
+    }
+  }
+
+  /**
+   * The rule-target, or the target DMS takes from the object-locator when there is none: DMS ran
+   * change-data-type rules whose locator names a column without a rule-target in production.
+   */
+  private ruleTarget(rule: JsonObject, locator: JsonObject | undefined, action: TransformationAction | undefined): TransformationTarget | undefined {
+    if (isPresent(rule['rule-target'])) return this.enumField(rule, 'rule-target', TRANSFORMATION_TARGETS, { code: 'invalid-rule-target' });
+    if (!locator) return undefined;
+    const target = ruleTargetOf(rule as unknown as TransformationRule);
+    const fits = action === undefined || ACTION_TARGETS[action].includes(target);
+    this.warn(
+      'missing-rule-target',
+      `no "rule-target": the guide gives every transformation rule one; checked as rule-target ${target}, from its object-locator` +
+        (fits ? '' : ` (add "rule-target": ${JSON.stringify(ACTION_TARGETS[action].find((t) => t !== 'primary-key'))})`),
+      'rule-target',
+    );
+    return fits ? target : undefined;
+  }
+
+  /**
+   * "Transformations cannot be performed on columns that contain special characters (e.g. #, \,
+   * /, -) in their name" and "are not supported for column names with Right-to-Left languages"
+   * (Transformation rules and actions). Characters inside a [...] set of a pattern are left out:
+   * there `-` is a range.
+   */
+  private columnName(locator: JsonObject): void {
+    const name = stringAt(locator, 'column-name');
+    if (name === undefined) return;
+    const outsideSets = name.replace(/\[[^\]]*\]/g, '');
+    const special = [...outsideSets].find((c) => UNSUPPORTED_COLUMN_NAME_CHARACTERS.includes(c));
+    if (special !== undefined) {
+      this.warn(
+        'unsupported-column-name',
+        `"object-locator.column-name" ${JSON.stringify(name)} contains ${JSON.stringify(special)}: the guide says transformations cannot be performed on columns with special characters (e.g. #, \\, /, -) in their name`,
+        'object-locator.column-name',
+      );
+    } else if (RIGHT_TO_LEFT.test(outsideSets)) {
+      this.warn(
+        'unsupported-column-name',
+        `"object-locator.column-name" ${JSON.stringify(name)} is in a right-to-left script: the guide says transformations are not supported for such column names`,
+        'object-locator.column-name',
+      );
     }
   }
 
@@ -645,10 +782,15 @@ class RuleChecker {
       if (action === 'rename' && field === 'value' && typeof rule.expression === 'string' && rule.expression !== '') continue;
       if (value === undefined || value === null) {
         this.report('missing-action-field', `rule-action ${action} needs "${field}" (${meaning})`, field);
-      } else if (value === '' && field !== 'value') {
-        this.report('empty-value', `"${field}" is empty`, field);
-      } else if (value === '' && !action.startsWith('replace-')) {
+      } else if (value !== '') {
+        continue;
+      } else if (AFFIX_ACTIONS.includes(action)) {
+        // Replacing a prefix or suffix with nothing is legal; an empty prefix to add, remove or replace changes nothing.
+        if (!(field === 'value' && action.startsWith('replace-'))) this.warn('empty-value', `"${field}" is empty: rule-action ${action} changes nothing`, field);
+      } else if (field === 'value') {
         this.report('empty-value', `"value" is empty: rule-action ${action} needs ${meaning}`, field);
+      } else {
+        this.report('empty-value', `"${field}" is empty`, field);
       }
     }
   }
@@ -704,9 +846,9 @@ class RuleChecker {
       }
     }
     if (def['column-prefix'] === '' && def['column-suffix'] === '') {
-      this.report(
+      this.warn(
         'invalid-value',
-        '"before-image-def" sets both "column-prefix" and "column-suffix" to "": the before-image columns would have the names of the columns they copy',
+        `"before-image-def" sets both "column-prefix" and "column-suffix" to "" (the guide: "Don't set both column-prefix and column-suffix to empty strings"): the before-image columns would have the names of the columns they copy`,
         'before-image-def',
       );
     }
@@ -749,17 +891,17 @@ class RuleChecker {
     const columns = this.stringList(pl, 'columns', 'parallel-load.columns', code, false);
     if (columns) {
       if (columns.length > MAX_PARALLEL_LOAD_COLUMNS) {
-        this.report(code, `"parallel-load.columns" lists ${columns.length} columns: DMS allows at most ${MAX_PARALLEL_LOAD_COLUMNS}`, 'parallel-load.columns');
+        this.warn(code, `"parallel-load.columns" lists ${columns.length} columns: the guide says "You can specify up to ${MAX_PARALLEL_LOAD_COLUMNS} columns"`, 'parallel-load.columns');
       }
       const twice = columns.find((c, i) => columns.indexOf(c) !== i);
-      if (twice !== undefined) this.report(code, `"parallel-load.columns" lists ${JSON.stringify(twice)} twice`, 'parallel-load.columns');
+      if (twice !== undefined) this.warn(code, `"parallel-load.columns" lists ${JSON.stringify(twice)} twice`, 'parallel-load.columns');
     }
     const boundaries = pl.boundaries;
     if (isPresent(boundaries)) {
       if (!Array.isArray(boundaries)) {
         this.report(code, `"parallel-load.boundaries" must be an array of value lists such as [["1000"], ["2000"]], found ${describe(boundaries)}`, 'parallel-load.boundaries');
       } else if (boundaries.length === 0) {
-        this.report(code, '"parallel-load.boundaries" is empty: ranges need at least one boundary', 'parallel-load.boundaries');
+        this.warn(code, '"parallel-load.boundaries" is empty: the table loads as one segment', 'parallel-load.boundaries');
       } else {
         boundaries.forEach((boundary: unknown, i) => {
           const path = `parallel-load.boundaries[${i}]`;
@@ -768,7 +910,7 @@ class RuleChecker {
             return;
           }
           if (columns && columns.length > 0 && boundary.length !== columns.length) {
-            this.report(code, `"${path}" has ${plural(boundary.length, 'value')} for ${plural(columns.length, 'column')}`, path);
+            this.warn(code, `"${path}" has ${plural(boundary.length, 'value')} for ${plural(columns.length, 'column')}: the guide gives each boundary "a value that corresponds to each column"`, path);
           }
           boundary.forEach((value: unknown, j) => {
             if (typeof value !== 'string' && typeof value !== 'number') {
@@ -784,7 +926,7 @@ class RuleChecker {
       if (!isPresent(pl.boundaries)) this.report(code, 'parallel-load type ranges needs "parallel-load.boundaries"', 'parallel-load.boundaries');
     } else if (type !== undefined) {
       for (const key of ['columns', 'boundaries']) {
-        if (isPresent(pl[key])) this.report(code, `"parallel-load.${key}" applies only to type ranges, not ${type}`, `parallel-load.${key}`);
+        if (isPresent(pl[key])) this.warn(code, `"parallel-load.${key}" applies only to type ranges, not ${type}`, `parallel-load.${key}`);
       }
     }
     if (type === 'partitions-list') {
@@ -796,15 +938,17 @@ class RuleChecker {
         ['partitions', partitions],
         ['subpartitions', subpartitions],
       ] as const) {
-        if (value !== undefined) this.report(code, `"parallel-load.${key}" applies only to type partitions-list, not ${type}`, `parallel-load.${key}`);
+        if (value !== undefined) this.warn(code, `"parallel-load.${key}" applies only to type partitions-list, not ${type}`, `parallel-load.${key}`);
       }
     }
     for (const key of ['number-of-partitions', 'max-records-skip-per-page', 'batch-size']) {
       const value = pl[key];
       if (!isPresent(value)) continue;
       const n = wholeNumber(value);
-      if (n === undefined || n === 0n) {
+      if (n === undefined) {
         this.report(code, `"parallel-load.${key}" must be a whole number greater than 0, found ${show(value)}`, `parallel-load.${key}`);
+      } else if (n === 0n) {
+        this.warn(code, `"parallel-load.${key}" is 0: it should be a whole number greater than 0`, `parallel-load.${key}`);
       }
     }
     const fromMetadata = pl['collection-count-from-metadata'];
@@ -832,7 +976,7 @@ class RuleChecker {
     }
     const modeValid = mode !== undefined || !isPresent(lob.mode);
     if (modeValid && (mode ?? 'limited') === 'limited' && (kilobytes === undefined || kilobytes === 0n)) {
-      this.report(code, 'lob-settings in limited mode needs a nonzero "lob-settings.bulk-max-size" (kilobytes)', 'lob-settings.bulk-max-size');
+      this.warn(code, 'lob-settings in limited mode has no nonzero "lob-settings.bulk-max-size" (kilobytes): "In limited mode, you must set a nonzero value for this parameter"', 'lob-settings.bulk-max-size');
     }
   }
 
@@ -851,7 +995,7 @@ class RuleChecker {
       if (name === undefined) continue;
       const problem = patternProblem(name);
       if (problem) {
-        this.report('invalid-pattern', `"object-locator.${key}" ${JSON.stringify(name)} is not a valid pattern: ${problem}`, `object-locator.${key}`);
+        this.warn('invalid-pattern', `"object-locator.${key}" ${JSON.stringify(name)} is not a valid pattern: ${problem}`, `object-locator.${key}`);
       }
     }
   }
@@ -929,16 +1073,82 @@ class RuleChecker {
       const meant = nearMiss(key, known);
       if (meant === undefined) continue;
       const prefix = path ? `${path}.` : '';
-      this.report('unknown-field', `unknown field "${prefix}${key}": did you mean "${prefix}${meant}"?`, `${prefix}${key}`);
+      this.warn('unknown-field', `unknown field "${prefix}${key}": did you mean "${prefix}${meant}"? DMS does not read "${prefix}${key}"`, `${prefix}${key}`);
     }
   }
 
+  /** An error: DMS refuses it, or the rule is incomplete or unreadable. */
   private report(code: MappingProblemCode, message: string, path?: string): void {
-    this.problems.push({ file: this.file, code, message, rule: this.ref, ...(path ? { path } : {}) });
+    this.add('error', code, message, path);
+  }
+
+  /** A warning: DMS accepts it, but it goes against the guide or DMS ignores part of it. */
+  private warn(code: MappingProblemCode, message: string, path?: string): void {
+    this.add('warning', code, message, path);
+  }
+
+  private add(severity: MappingSeverity, code: MappingProblemCode, message: string, path?: string): void {
+    this.problems.push({ file: this.file, severity, code, message, rule: this.ref, ...(path ? { path } : {}) });
   }
 }
 
 // ---- small pure helpers ------------------------------------------------------------------------
+
+/** "e.g. #, \\, /, -" of the guide's limitation on transformations of column names. */
+const UNSUPPORTED_COLUMN_NAME_CHARACTERS: readonly string[] = ['#', '\\', '/', '-'];
+/** Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms. */
+const RIGHT_TO_LEFT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/u;
+
+/**
+ * The rule-target a transformation rule is checked as: its own when it has a valid one,
+ * otherwise the most specific object its object-locator names (column, tablespace, table,
+ * schema).
+ */
+export function ruleTargetOf(rule: TransformationRule): TransformationTarget {
+  const declared = rule['rule-target'];
+  if (typeof declared === 'string' && (TRANSFORMATION_TARGETS as readonly string[]).includes(declared)) return declared;
+  const locator: Record<string, unknown> = isObject(rule['object-locator']) ? rule['object-locator'] : {};
+  if (isPresent(locator['column-name'])) return 'column';
+  if (isPresent(locator['table-tablespace-name'])) return 'table-tablespace';
+  if (isPresent(locator['index-tablespace-name'])) return 'index-tablespace';
+  if (isPresent(locator['table-name'])) return 'table';
+  return 'schema';
+}
+
+/** What a readable transformation rule acts on, or undefined when its locator lacks a name. */
+function transformationObject(action: TransformationAction, target: TransformationTarget, locator: JsonObject, value: unknown): TransformationObject | undefined {
+  const names = (...keys: string[]) => {
+    const found = keys.map((k) => locator[k]);
+    return found.every((n): n is string => typeof n === 'string') ? found : undefined;
+  };
+  const masking = DATA_MASKING_ACTIONS.includes(action);
+  const make = (kind: TransformationObject['kind'], found: string[] | undefined, dataType?: string): TransformationObject | undefined =>
+    found ? { kind, names: found, masking, exact: !found.some(isPattern), ...(dataType !== undefined ? { dataType } : {}) } : undefined;
+  if (TABLE_ACTIONS.includes(action)) return make('table', names('schema-name', 'table-name'));
+  if (action === 'add-column') {
+    const table = names('schema-name', 'table-name');
+    if (typeof value !== 'string' || !table) return undefined;
+    // The new column's name is exact: escape the wildcard characters it may hold.
+    const added = make('new column', [...table, value.replace(/[%_[]/g, '[$&]')]);
+    return added && { ...added, exact: !table.some(isPattern) };
+  }
+  if (action === 'add-before-image-columns') return make('before-image columns', names('schema-name', 'table-name'));
+  switch (target) {
+    case 'schema':
+      return make('schema', names('schema-name'));
+    case 'table':
+    case 'primary-key':
+      return make('table', names('schema-name', 'table-name'));
+    case 'column': {
+      const dataType = locator['data-type'];
+      return make('column', names('schema-name', 'table-name', 'column-name'), typeof dataType === 'string' ? dataType : undefined);
+    }
+    case 'table-tablespace':
+      return make('table tablespace', names('schema-name', 'table-name', 'table-tablespace-name'));
+    case 'index-tablespace':
+      return make('index tablespace', names('schema-name', 'table-name', 'index-tablespace-name'));
+  }
+}
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -13,6 +13,7 @@ import {
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 const VALID = fs.readdirSync(path.join(FIXTURES, 'valid')).filter((f) => f.endsWith('.json'));
+const REAL_WORLD = path.join(FIXTURES, 'real-world');
 const SHIPPED = fs.readdirSync(path.join(ROOT, 'mappings')).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'));
 
 function errorOf(fn: () => unknown): TableMappingError {
@@ -24,6 +25,17 @@ function errorOf(fn: () => unknown): TableMappingError {
   }
   throw new Error('expected a TableMappingError');
 }
+
+/** What broken-rules.json gets, errors and warnings in file order, as synth and the CLI print it. */
+const BROKEN_RULES_LINES = [
+  'broken-rules.json: rule 2 "include-person": "rule-action" "Include" is not valid for a selection rule: expected include, exclude or explicit (values are case-sensitive: did you mean "include"?) (line 22 column 7)',
+  'broken-rules.json: rule 3 "rename-sales": warning: unknown field "vaule": did you mean "value"? DMS does not read "vaule" (line 34 column 7)',
+  'broken-rules.json: rule 3 "rename-sales": rule-action rename needs "value" (the new name) (line 25 column 5)',
+  'broken-rules.json: rule 3 "lowercase-columns": rule-target column needs "object-locator.column-name" (line 42 column 7)',
+  'broken-rules.json: rule 3 "lowercase-columns": warning: rule-id 3 is also used by rules[2] "rename-sales": the guide asks for a unique rule-id, and DMS picks between transformation rules on one object by it (line 39 column 7)',
+  'broken-rules.json: rule 4 "parallel-sales": table-settings need an exact schema and table name: "object-locator.table-name" "%" contains "%" (DMS rejects it: "Exact schema and table name required when using table settings rule") (line 56 column 9)',
+  'broken-rules.json: rule 4 "parallel-sales": parallel-load type ranges needs "parallel-load.boundaries" (line 58 column 7)',
+];
 
 let tmp: string;
 beforeAll(() => {
@@ -44,9 +56,10 @@ describe('the shipped mappings', () => {
     expect(SHIPPED).toContain('adventureworks.json');
   });
 
-  it.each(SHIPPED)('mappings/%s is valid', (name) => {
+  it.each(SHIPPED)('mappings/%s is valid, without a warning', (name) => {
     const mappings = loadTableMappings(path.join(ROOT, 'mappings', name), `mappings/${name}`);
     expect(mappings.file).toBe(`mappings/${name}`);
+    expect(mappings.warnings.map(formatProblem)).toEqual([]);
   });
 
   it('maps every AdventureWorks schema to its own lowercase database, SCT style', () => {
@@ -83,9 +96,56 @@ describe('the shipped mappings', () => {
 });
 
 describe('valid fixtures (examples from the DMS guide and console exports)', () => {
-  it.each(VALID)('%s is valid', (name) => {
+  it.each(VALID.filter((name) => name !== 'transformations.json'))('%s is valid, without a warning', (name) => {
     const result = checkTableMappingsFile(path.join(FIXTURES, 'valid', name), name);
     expect(result.problems.map(formatProblem)).toEqual([]);
+  });
+
+  it("transformations.json (the guide's examples in one file) is valid, with a warning where two examples act on one object", () => {
+    const result = checkTableMappingsFile(path.join(FIXTURES, 'valid/transformations.json'), 'transformations.json');
+    expect(result.ok).toBe(true);
+    const skipped = (id: string, kind: string, by: string, line: number) =>
+      `transformations.json: rule ${id} "${id}": warning: can act on the same ${kind} as rule ${by} "${by}": DMS applies one transformation rule per object, the one with the lower rule-id, so it skips this rule there (line ${line} column 9)`;
+    expect(result.problems.map(formatProblem)).toEqual([
+      skipped('11', 'column', '4', 131),
+      skipped('12', 'table', '10', 143),
+      skipped('13', 'column', '11', 155),
+      skipped('14', 'table', '10', 169),
+      skipped('17', 'column', '11', 219),
+      skipped('18', 'column', '11', 234),
+      skipped('22', 'column', '4', 291),
+    ]);
+  });
+});
+
+describe('real-world mappings that DMS ran, rejected by the validator before', () => {
+  const load = (name: string) => loadTableMappings(path.join(REAL_WORLD, name), `mappings/${name}`);
+
+  it('rule-names used twice: loads, with a warning per repeat', () => {
+    expect(load('duplicate-rule-names.json').warnings.map(formatProblem)).toEqual([
+      'mappings/duplicate-rule-names.json: rule 2 "include-table": warning: rule-name "include-table" is also used by rule 1 "include-table": the guide asks for a unique name (DMS does not enforce it) (line 14 column 7)',
+      'mappings/duplicate-rule-names.json: rule 3 "include-table": warning: rule-name "include-table" is also used by rule 1 "include-table": the guide asks for a unique name (DMS does not enforce it) (line 22 column 7)',
+      'mappings/duplicate-rule-names.json: rule 5 "lowercase": warning: rule-name "lowercase" is also used by rule 4 "lowercase": the guide asks for a unique name (DMS does not enforce it) (line 40 column 7)',
+    ]);
+  });
+
+  it('change-data-type with column-name but no rule-target: loads, checked as a column rule', () => {
+    expect(load('change-data-type-without-target.json').warnings.map(formatProblem)).toEqual([
+      'mappings/change-data-type-without-target.json: rule 2 "money-as-decimal": warning: no "rule-target": the guide gives every transformation rule one; checked as rule-target column, from its object-locator (line 10 column 5)',
+      'mappings/change-data-type-without-target.json: rule 3 "rowguid-as-string": warning: no "rule-target": the guide gives every transformation rule one; checked as rule-target column, from its object-locator (line 18 column 5)',
+    ]);
+  });
+
+  it('define-primary-key with rule-target column: loads, with a warning naming the documented target', () => {
+    expect(load('primary-key-on-column-target.json').warnings.map(formatProblem)).toEqual([
+      'mappings/primary-key-on-column-target.json: rule 2 "2": warning: rule-action define-primary-key is documented with rule-target table, found "column" (line 15 column 7)',
+      'mappings/primary-key-on-column-target.json: rule 3 "3": warning: rule-action define-primary-key is documented with rule-target table, found "column" (line 24 column 7)',
+    ]);
+  });
+
+  it.each(fs.readdirSync(REAL_WORLD))('%s reaches the task unchanged in meaning', (name) => {
+    const original: unknown = JSON.parse(fs.readFileSync(path.join(REAL_WORLD, name), 'utf8'));
+    expect(JSON.parse(load(name).json)).toEqual(original);
   });
 });
 
@@ -115,21 +175,13 @@ describe('loadTableMappings', () => {
 
   it('names the file as the caller does in every message', () => {
     const err = errorOf(() => loadTableMappings(path.join(FIXTURES, 'invalid/syntax-error.json'), 'mappings/orders.json'));
-    expect(err.message).toBe("mappings/orders.json: invalid JSON at line 8 column 31: trailing comma before '}'");
+    expect(err.message).toBe("mappings/orders.json: invalid JSON: trailing comma before '}' (line 8 column 31)");
     expect(err.file).toBe('mappings/orders.json');
   });
 
   it('fails synth with every problem of a broken file, one line each', () => {
     const err = errorOf(() => loadTableMappings(path.join(FIXTURES, 'invalid/broken-rules.json'), 'mappings/broken-rules.json'));
-    expect(err.message.split('\n')).toEqual([
-      'mappings/broken-rules.json: rule 2 "include-person": "rule-action" "Include" is not valid for a selection rule: expected include, exclude or explicit (values are case-sensitive: did you mean "include"?)',
-      'mappings/broken-rules.json: rule 3 "rename-sales": unknown field "vaule": did you mean "value"?',
-      'mappings/broken-rules.json: rule 3 "rename-sales": rule-action rename needs "value" (the new name)',
-      'mappings/broken-rules.json: rule 3 "lowercase-columns": rule-target column needs "object-locator.column-name"',
-      'mappings/broken-rules.json: rule 3 "lowercase-columns": rule-id 3 is also used by rules[2] "rename-sales"',
-      'mappings/broken-rules.json: rule 4 "parallel-sales": table-settings need an exact schema and table name: "object-locator.table-name" "%" contains "%" (DMS rejects it: "Exact schema and table name required when using table settings rule")',
-      'mappings/broken-rules.json: rule 4 "parallel-sales": parallel-load type ranges needs "parallel-load.boundaries"',
-    ]);
+    expect(err.message.split('\n')).toEqual(BROKEN_RULES_LINES.map((line) => `mappings/${line}`));
   });
 
   it('fails when the file cannot be read', () => {
