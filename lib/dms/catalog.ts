@@ -138,7 +138,7 @@ export function checkEngineVersion(version: string, today: string): EngineVersio
   }
   const [major, minor, patch] = parts(version);
   const [newestMajor, newestMinor, newestPatch] = parts(newest.version);
-  if (major === newestMajor && minor === newestMinor && patch > newestPatch) {
+  if (/^\d+\.\d+\.\d+$/.test(version) && major === newestMajor && minor === newestMinor && patch > newestPatch) {
     return {
       kind: 'warning',
       message: `engine version ${version} is newer than the table of ${RELEASE_NOTES_PAGE} this project was checked against (newest ${newest.version}): if AWS has released it, add it to lib/dms/catalog.ts`,

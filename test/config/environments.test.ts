@@ -121,6 +121,12 @@ describe('fails with a message naming file, environment, field and value', () =>
       /^cdk\.json: environment "dev": replicationInstance\.engineVersion: "3\.5\.40" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes" \(did you mean "3\.5\.4"\?\): /,
     );
   });
+  test('one message per bad class or version, not one per check', () => {
+    expect(errorFor(dev({ replicationInstance: { instanceClass: 'dms.T3.medium', engineVersion: 'latest' } })).split('\n')).toEqual([
+      'cdk.json: environment "dev": replicationInstance.instanceClass: "dms.T3.medium" is not a DMS instance class (did you mean "dms.t3.medium"?): the classes are listed in AWS DMS User Guide, "Choosing the right AWS DMS replication instance for your migration" (got "dms.T3.medium")',
+      'cdk.json: environment "dev": replicationInstance.engineVersion: "latest" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes": use one of 3.6.1, 3.6.0, 3.5.4, 3.5.3, 3.5.2, 3.5.1, 3.4.7, 3.4.6 (got "latest")',
+    ]);
+  });
   test('fails on a log retention CloudWatch Logs does not offer', () => {
     expect(errorFor(dev({ replicationInstance: { taskLogRetentionDays: 45 } }))).toBe(
       'cdk.json: environment "dev": replicationInstance.taskLogRetentionDays: must be a CloudWatch Logs retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 45)',

@@ -79,7 +79,7 @@ describe('engine versions (the table of "AWS DMS release notes")', () => {
     });
   });
 
-  test.each(['3.9.9', '3.5.0', '3.7.0', '2.4.5'])('%s is not a DMS engine version', (version) => {
+  test.each(['3.9.9', '3.5.0', '3.7.0', '2.4.5', '3.6.2.1', 'latest', ''])('%s is not a DMS engine version', (version) => {
     expect(checkEngineVersion(version, '2026-01-01').kind).toBe('invalid');
   });
 });
