@@ -1,4 +1,5 @@
-import { ConfigError, instanceIdentifier, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ConfigError, instanceIdentifier, LOG_RETENTION_DAYS, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
 import { exampleEnvironment, exampleEnvironments } from '../support/app';
 
 type Json = Record<string, unknown>;
@@ -126,6 +127,10 @@ describe('fails with a message naming file, environment, field and value', () =>
       'cdk.json: environment "dev": replicationInstance.instanceClass: "dms.T3.medium" is not a DMS instance class (did you mean "dms.t3.medium"?): the classes are listed in AWS DMS User Guide, "Choosing the right AWS DMS replication instance for your migration" (got "dms.T3.medium")',
       'cdk.json: environment "dev": replicationInstance.engineVersion: "latest" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes": use one of 3.6.1, 3.6.0, 3.5.4, 3.5.3, 3.5.2, 3.5.1, 3.4.7, 3.4.6 (got "latest")',
     ]);
+  });
+  test('the retention periods are the finite ones CDK knows for CloudWatch Logs', () => {
+    const finite = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE);
+    expect([...LOG_RETENTION_DAYS]).toEqual(finite.sort((a, b) => a - b));
   });
   test('fails on a log retention CloudWatch Logs does not offer', () => {
     expect(errorFor(dev({ replicationInstance: { taskLogRetentionDays: 45 } }))).toBe(
