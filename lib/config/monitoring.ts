@@ -12,6 +12,8 @@ import { z } from 'zod';
 export const DEFAULT_CPU_UTILIZATION_PERCENT = 90;
 /** Default FreeableMemory threshold, percent of the instance class's memory. */
 export const DEFAULT_FREEABLE_MEMORY_PERCENT = 10;
+/** Default AvailableMemory threshold, percent of the instance class's memory. */
+export const DEFAULT_AVAILABLE_MEMORY_PERCENT = 10;
 /** Default DiskQueueDepth threshold, outstanding I/O requests. */
 export const DEFAULT_DISK_QUEUE_DEPTH = 10;
 /** Default FreeStorageSpace threshold, percent of the allocated storage. */
@@ -69,17 +71,27 @@ export const monitoringSchema = z
     cpuUtilizationPercent: z.number().min(1).max(100).default(DEFAULT_CPU_UTILIZATION_PERCENT),
     /**
      * FreeableMemory alarm: below this percent of the instance class's memory for 15 minutes.
-     * Default 10. The class's memory comes from the table in lib/monitoring/instance-classes.ts
+     * Default 10. The class's memory comes from the instance-class table in lib/dms/catalog.ts
      * (AWS DMS user guide, "Choosing the right AWS DMS replication instance for your migration").
      * Source: project choice; DMS caches changes in memory and spills them to disk when memory
-     * runs out, which is when CDC latency climbs.
+     * runs out, which is when CDC latency climbs. AWS: FreeableMemory "is not a indication of the
+     * actual free memory available" (buffers and cache): the availableMemory alarm is the one to trust.
      */
     freeableMemoryPercent: z.number().min(1).max(100).default(DEFAULT_FREEABLE_MEMORY_PERCENT),
     /**
      * FreeableMemory alarm threshold in bytes; overrides freeableMemoryPercent. Required when the
-     * instance class is not in the table of DMS instance classes.
+     * instance class is not in the DMS instance-class table.
      */
     freeableMemoryBytes: z.number().int().min(1).optional(),
+    /**
+     * AvailableMemory alarm: below this percent of the instance class's memory for 15 minutes.
+     * Default 10. AvailableMemory is "An estimate of how much memory is available for starting new
+     * applications, without swapping" ("AWS DMS metrics"), the metric AWS recommends watching.
+     * Source of the default: project choice, as freeableMemoryPercent.
+     */
+    availableMemoryPercent: z.number().min(1).max(100).default(DEFAULT_AVAILABLE_MEMORY_PERCENT),
+    /** AvailableMemory alarm threshold in bytes; overrides availableMemoryPercent. Required as freeableMemoryBytes. */
+    availableMemoryBytes: z.number().int().min(1).optional(),
     /**
      * DiskQueueDepth alarm: above this many outstanding I/O requests for 15 minutes. Default 10.
      * Source: project choice; a queue that stays long means the instance's storage cannot keep up

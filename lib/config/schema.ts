@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkEngineVersion, checkInstanceClass, isoToday, SslEngine, SslModeValue, unsupportedSslMode } from '../dms/catalog';
 import { monitoringSchema } from './monitoring';
 import { restorationSchema } from './restoration';
 
@@ -20,8 +21,8 @@ const DMS_CERTIFICATE_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0
 export const DMS_IDENTIFIER = /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$|^[a-zA-Z]$/;
 const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/;
-const ENGINE_VERSION = /^\d+\.\d+\.\d+$/;
-const INSTANCE_CLASS = /^dms\.[a-z0-9]+\.[a-z0-9]+$/;
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy retentionInDays). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const pattern = (re: RegExp, what: string) => z.string().regex(re, { message: `must be ${what}` });
 
@@ -30,8 +31,23 @@ const kmsKeyArn = pattern(KMS_KEY_ARN, 'a KMS key ARN (arn:aws:kms:REGION:ACCOUN
 const certificateArn = pattern(DMS_CERTIFICATE_ARN, 'a DMS certificate ARN (arn:aws:dms:REGION:ACCOUNT:cert:ID)');
 const port = z.number().int().min(1).max(65535);
 
-export const sqlServerSslModes = ['none', 'require', 'verify-full'] as const;
-export const mySqlSslModes = ['none', 'require', 'verify-ca', 'verify-full'] as const;
+/**
+ * An endpoint's sslMode: one of DMS's modes that the "Using SSL with AWS DMS" table does not mark
+ * "Not supported" for the engine; the message of a refused mode quotes the table (lib/dms/catalog).
+ */
+function sslModeSchema(engine: SslEngine, defaultMode: SslModeValue) {
+  return z
+    .string()
+    .superRefine((mode, ctx) => {
+      const problem = unsupportedSslMode(engine, mode);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((mode) => mode as SslModeValue)
+    .default(defaultMode);
+}
+
+/** Where the README says how to import the RDS CA bundle as a DMS certificate. */
+const CERTIFICATE_HINT = 'import the RDS CA bundle as a DMS certificate (README "Endpoint TLS")';
 
 const endpointBase = {
   /** Host name of the database. DMS reads host and port from the secret; these drive the network rules. */
@@ -42,7 +58,7 @@ const endpointBase = {
   secretArn,
   /** The customer managed key the secret is encrypted with, if not the default aws/secretsmanager key. */
   secretKmsKeyArn: kmsKeyArn.optional(),
-  /** DMS certificate for verify-ca / verify-full. */
+  /** DMS certificate (the CA bundle) for verify-ca / verify-full. */
   certificateArn: certificateArn.optional(),
 };
 
@@ -54,7 +70,7 @@ function requireCertificateForVerify(
     ctx.addIssue({
       code: 'custom',
       path: ['certificateArn'],
-      message: `is required when sslMode is "${value.sslMode}" (DMS verifies the server certificate against it)`,
+      message: `is required when sslMode is "${value.sslMode}" (DMS verifies the server certificate against it): ${CERTIFICATE_HINT}`,
     });
   }
 }
@@ -64,7 +80,8 @@ export const sourceSchema = z
     ...endpointBase,
     port: port.default(1433),
     databaseName: z.string().min(1).max(128),
-    sslMode: z.enum(sqlServerSslModes).default('require'),
+    /** "Microsoft SQL Server" row of the SSL table: none, require, verify-full. require: SQL Server often has a self-signed certificate. */
+    sslMode: sslModeSchema('sqlserver', 'require'),
   })
   .superRefine(requireCertificateForVerify);
 
@@ -74,7 +91,11 @@ export const targetSchema = z
     port: port.default(3306),
     /** Aurora MySQL needs no database on the endpoint: SCT maps each SQL Server schema to its own database. */
     databaseName: z.string().min(1).max(64).optional(),
-    sslMode: z.enum(mySqlSslModes).default('require'),
+    /**
+     * "MySQL/MariaDB/Amazon Aurora MySQL" row of the SSL table: none, verify-ca, verify-full
+     * (require is "Not supported"). verify-full: the chain and the host name, with certificateArn.
+     */
+    sslMode: sslModeSchema('mysql', 'verify-full'),
     /**
      * Run by DMS on each target connection. The default loads without FK checks, as DMS documents;
      * set to "" to load with checks on.
@@ -91,9 +112,28 @@ export const replicationInstanceSchema = z.strictObject({
     .regex(DMS_IDENTIFIER, { message: 'must start with a letter and contain only letters, digits and single hyphens' })
     .regex(/^[a-z0-9-]+$/, { message: 'must be lowercase (DMS stores it lowercase and the metric dimensions use that form)' })
     .optional(),
-  instanceClass: pattern(INSTANCE_CLASS, 'a DMS instance class such as dms.r6i.large'),
+  /** A class from the DMS instance-class table (lib/dms/catalog.ts); a near miss is refused with "did you mean". */
+  instanceClass: z.string().superRefine((value, ctx) => {
+    const check = checkInstanceClass(value);
+    if (check.kind === 'invalid') ctx.addIssue({ code: 'custom', message: check.message });
+  }),
   allocatedStorageGiB: z.number().int().min(5).max(6144).default(100),
-  engineVersion: pattern(ENGINE_VERSION, 'a DMS engine version such as 3.5.4'),
+  /** A version from the DMS release notes' table (lib/dms/catalog.ts). */
+  engineVersion: z.string().superRefine((value, ctx) => {
+    const check = checkEngineVersion(value, isoToday());
+    if (check.kind === 'invalid') ctx.addIssue({ code: 'custom', message: check.message });
+  }),
+  /**
+   * Retention of the task log group DMS writes to (dms-tasks-<identifier>), which the stack creates
+   * so that it does not keep logs forever. Default 180 days: a migration's full load, CDC and cutover
+   * review fit in it.
+   */
+  taskLogRetentionDays: z
+    .number()
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      message: `must be a CloudWatch Logs retention period: ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(180),
   /** Default: true for an environment marked production, false otherwise. */
   multiAz: z.boolean().optional(),
   /** Key for the instance storage. Default: a key created by the stack, with rotation on. */

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DMS_IDENTIFIER } from '../config/schema';
+import { SslEngine, unsupportedSslMode } from './catalog';
 import { grantSecretRead } from './secret-access';
 
 export type EndpointType = 'source' | 'target';
@@ -24,17 +25,22 @@ export interface EndpointAttributes {
   readonly engineName: string;
 }
 
-/** SSL modes DMS supports for a SQL Server endpoint. */
+/**
+ * SSL modes DMS supports for a SQL Server endpoint: the "Microsoft SQL Server" row of the table in
+ * "Using SSL with AWS DMS" (verify-ca is "Not Supported").
+ */
 export enum SqlServerSslMode {
   NONE = 'none',
   REQUIRE = 'require',
   VERIFY_FULL = 'verify-full',
 }
 
-/** SSL modes DMS supports for a MySQL-compatible endpoint. */
+/**
+ * SSL modes DMS supports for a MySQL-compatible endpoint (Aurora MySQL included): the
+ * "MySQL/MariaDB/Amazon Aurora MySQL" row of the same table (require is "Not supported").
+ */
 export enum MySqlSslMode {
   NONE = 'none',
-  REQUIRE = 'require',
   VERIFY_CA = 'verify-ca',
   VERIFY_FULL = 'verify-full',
 }
@@ -54,8 +60,8 @@ export interface EndpointBaseProps {
    */
   readonly secretEncryptionKey?: kms.IKey;
   /**
-   * A DMS certificate (for verify-ca / verify-full).
-   * @default - none
+   * A DMS certificate: the CA bundle DMS verifies the server against (verify-ca / verify-full).
+   * @default - none (required for verify-ca and verify-full)
    */
   readonly certificateArn?: string;
   /**
@@ -91,7 +97,9 @@ function validateIdentifier(scope: Construct, identifier: string): void {
   }
 }
 
-function validateSsl(scope: Construct, sslMode: string, certificateArn: string | undefined): void {
+function validateSsl(scope: Construct, engine: SslEngine, sslMode: string, certificateArn: string | undefined): void {
+  const unsupported = unsupportedSslMode(engine, sslMode);
+  if (unsupported) throw new Error(`${scope.node.path}: sslMode ${unsupported}`);
   if (sslMode.startsWith('verify-') && !certificateArn) {
     throw new Error(`${scope.node.path}: sslMode "${sslMode}" needs certificateArn (the CA DMS verifies the server against)`);
   }
@@ -112,6 +120,8 @@ function secretAccessRole(scope: Construct, secret: secretsmanager.ISecret, key:
 interface EngineSpec {
   readonly endpointType: EndpointType;
   readonly engineName: string;
+  /** The row of the SSL table that covers the engine. */
+  readonly sslEngine: SslEngine;
   readonly sslMode: string;
   readonly databaseName?: string;
   /** The engine settings block holding the secret and the access role. */
@@ -129,7 +139,7 @@ abstract class SecretsManagerEndpoint extends EndpointBase {
   protected constructor(scope: Construct, id: string, props: EndpointBaseProps, spec: EngineSpec) {
     super(scope, id, { physicalName: props.endpointIdentifier });
     validateIdentifier(this, props.endpointIdentifier);
-    validateSsl(this, spec.sslMode, props.certificateArn);
+    validateSsl(this, spec.sslEngine, spec.sslMode, props.certificateArn);
     this.accessRole = props.accessRole ?? secretAccessRole(this, props.secret, props.secretEncryptionKey);
     const resource = new dms.CfnEndpoint(this, 'Resource', {
       endpointIdentifier: props.endpointIdentifier,
@@ -168,6 +178,7 @@ export class SqlServerSourceEndpoint extends SecretsManagerEndpoint {
     super(scope, id, props, {
       endpointType: 'source',
       engineName: 'sqlserver',
+      sslEngine: 'sqlserver',
       sslMode,
       databaseName: props.databaseName,
       settings: (secret) => ({ microsoftSqlServerSettings: secret }),
@@ -181,7 +192,9 @@ export const DISABLE_FOREIGN_KEY_CHECKS = 'SET FOREIGN_KEY_CHECKS=0';
 
 export interface AuroraMySqlTargetEndpointProps extends EndpointBaseProps {
   /**
-   * @default MySqlSslMode.REQUIRE
+   * Verifies the chain and the host name; needs `certificateArn`. Aurora MySQL 8.4 refuses
+   * connections without TLS ("Using SSL with AWS DMS").
+   * @default MySqlSslMode.VERIFY_FULL
    */
   readonly sslMode?: MySqlSslMode;
   /**
@@ -200,11 +213,12 @@ export class AuroraMySqlTargetEndpoint extends SecretsManagerEndpoint {
   public readonly sslMode: MySqlSslMode;
 
   constructor(scope: Construct, id: string, props: AuroraMySqlTargetEndpointProps) {
-    const sslMode = props.sslMode ?? MySqlSslMode.REQUIRE;
+    const sslMode = props.sslMode ?? MySqlSslMode.VERIFY_FULL;
     const script = props.afterConnectScript ?? DISABLE_FOREIGN_KEY_CHECKS;
     super(scope, id, props, {
       endpointType: 'target',
       engineName: 'aurora',
+      sslEngine: 'mysql',
       sslMode,
       databaseName: props.databaseName,
       settings: (secret) => ({ mySqlSettings: { ...secret, afterConnectScript: script === '' ? undefined : script } }),

@@ -13,6 +13,7 @@ export const DMS_NAMESPACE = 'AWS/DMS';
 export const InstanceMetric = {
   CPU_UTILIZATION: 'CPUUtilization',
   FREEABLE_MEMORY: 'FreeableMemory',
+  AVAILABLE_MEMORY: 'AvailableMemory',
   FREE_STORAGE_SPACE: 'FreeStorageSpace',
   SWAP_USAGE: 'SwapUsage',
   DISK_QUEUE_DEPTH: 'DiskQueueDepth',

@@ -1,10 +1,12 @@
-import { IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DMS_IDENTIFIER } from '../config/schema';
+import { checkEngineVersion, checkInstanceClass, isoToday } from './catalog';
 import { dmsMetric, INSTANCE_DIMENSION, InstanceMetric } from './metrics';
 import { IReplicationSubnetGroup } from './subnet-group';
 
@@ -12,13 +14,23 @@ export interface IReplicationInstance extends IResource, ec2.IConnectable {
   readonly replicationInstanceArn: string;
   /** The identifier as DMS stores it (lowercase): the value of the ReplicationInstanceIdentifier dimension. */
   readonly replicationInstanceIdentifier: string;
+  /**
+   * The log group DMS writes this instance's task logs to (`dms-tasks-<identifier>`), when the
+   * stack manages it; tasks on the instance are created after it.
+   */
+  readonly taskLogGroup?: logs.ILogGroup;
 
   /** Any AWS/DMS instance metric, with this instance's dimension. */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Percent of CPU in use. */
   metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-  /** Bytes of RAM available to applications and the DMS engine. */
+  /**
+   * FreeableMemory, bytes: buffers and cache that can be freed. AWS: it "is not a indication of the
+   * actual free memory available"; read it with SwapUsage, or use metricAvailableMemory.
+   */
   metricFreeableMemory(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** AvailableMemory, bytes: "An estimate of how much memory is available for starting new applications, without swapping". */
+  metricAvailableMemory(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Outstanding disk read/write requests. */
   metricDiskQueueDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Bytes of storage left (task logs and swapped changes live here). */
@@ -56,6 +68,9 @@ abstract class ReplicationInstanceBase extends Resource implements IReplicationI
   }
   public metricFreeableMemory(props?: cloudwatch.MetricOptions) {
     return this.metric(InstanceMetric.FREEABLE_MEMORY, props);
+  }
+  public metricAvailableMemory(props?: cloudwatch.MetricOptions) {
+    return this.metric(InstanceMetric.AVAILABLE_MEMORY, props);
   }
   public metricDiskQueueDepth(props?: cloudwatch.MetricOptions) {
     return this.metric(InstanceMetric.DISK_QUEUE_DEPTH, props);
@@ -97,8 +112,15 @@ export interface ReplicationInstanceProps {
   readonly vpc: ec2.IVpc;
   readonly subnetGroup: IReplicationSubnetGroup;
   /** For example `dms.r6i.large`. */
+  /**
+   * For example `dms.r6i.large`: a class from the DMS instance-class table (lib/dms/catalog.ts).
+   * A class that cannot exist fails; one the table does not list is a warning.
+   */
   readonly instanceClass: string;
-  /** DMS engine version, for example `3.5.4`. */
+  /**
+   * DMS engine version, for example `3.5.4`: one from the release notes' table. One DMS no longer
+   * creates instances with is a warning.
+   */
   readonly engineVersion: string;
   /**
    * Lowercase identifier: DMS stores it lowercase, and the CloudWatch dimension carries that
@@ -136,6 +158,13 @@ export interface ReplicationInstanceProps {
    * @default RemovalPolicy.RETAIN, so a mistaken stack change cannot delete a running migration
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Retention of the task log group. DMS creates `dms-tasks-<identifier>` itself, without a
+   * retention, when a task with logging starts ("Logging task settings"); the construct creates it
+   * first so that the logs expire. `null` leaves the group to DMS (it then never expires).
+   * @default logs.RetentionDays.SIX_MONTHS
+   */
+  readonly taskLogRetention?: logs.RetentionDays | null;
 }
 
 /**
@@ -159,6 +188,7 @@ export class ReplicationInstance extends ReplicationInstanceBase {
   public readonly replicationInstanceIdentifier: string;
   public readonly connections: ec2.Connections;
   public readonly encryptionKey: kms.IKey;
+  public readonly taskLogGroup?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ReplicationInstanceProps) {
     super(scope, id, { physicalName: props.replicationInstanceIdentifier });
@@ -175,6 +205,7 @@ export class ReplicationInstance extends ReplicationInstanceBase {
         );
       }
     }
+    checkClassAndVersion(this, props.instanceClass, props.engineVersion);
     const storage = props.allocatedStorageGiB ?? 100;
     if (storage < 5 || storage > 6144 || !Number.isInteger(storage)) {
       throw new Error(`${this.node.path}: allocatedStorageGiB ${storage} must be an integer from 5 to 6144`);
@@ -214,7 +245,31 @@ export class ReplicationInstance extends ReplicationInstanceBase {
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.replicationInstanceArn = resource.ref;
     this.replicationInstanceIdentifier = identifier;
-  }
 
+    const retention = props.taskLogRetention === undefined ? logs.RetentionDays.SIX_MONTHS : props.taskLogRetention;
+    if (retention !== null) {
+      // The name DMS gives the group: "CloudWatchLogGroup: dms-tasks-<REPLICATION_INSTANCE_IDENTIFIER>".
+      // Retained with the instance: the logs of a migration outlive a mistaken stack change, and expire.
+      this.taskLogGroup = new logs.LogGroup(this, 'TaskLogs', {
+        logGroupName: `dms-tasks-${identifier}`,
+        retention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+  }
+}
+
+/** Fails on a class or version that cannot exist; warns on one DMS may refuse (lib/dms/catalog.ts). */
+function checkClassAndVersion(scope: Construct, instanceClass: string, engineVersion: string): void {
+  if (!Token.isUnresolved(instanceClass)) {
+    const check = checkInstanceClass(instanceClass);
+    if (check.kind === 'invalid') throw new Error(`${scope.node.path}: instanceClass ${check.message}`);
+    if (check.kind === 'undocumented') Annotations.of(scope).addWarningV2('dms-migration:instanceClassNotInUserGuide', `instanceClass ${check.message}`);
+  }
+  if (!Token.isUnresolved(engineVersion)) {
+    const check = checkEngineVersion(engineVersion, isoToday());
+    if (check.kind === 'invalid') throw new Error(`${scope.node.path}: engineVersion ${check.message}`);
+    if (check.kind === 'warning') Annotations.of(scope).addWarningV2('dms-migration:engineVersion', check.message);
+  }
 }
 

@@ -1,4 +1,4 @@
-import { ArnFormat, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -216,7 +216,9 @@ export class ReplicationTask extends ReplicationTaskBase {
         `${this.node.path}: table mappings are ${mappingBytes} bytes; DMS accepts at most ${MAX_TABLE_MAPPINGS_BYTES}: split the selection across tasks`,
       );
     }
-    this.settings = buildTaskSettings(props.migrationType, props.settingsOverrides ?? {}, props.settingsSource ?? `${this.node.path} settings`);
+    const { settings, warnings } = buildTaskSettings(props.migrationType, props.settingsOverrides ?? {}, props.settingsSource ?? `${this.node.path} settings`);
+    for (const warning of warnings) Annotations.of(this).addWarningV2('dms-migration:taskSettingNotInUserGuide', warning);
+    this.settings = settings;
     this.migrationType = props.migrationType;
 
     const resource = new dms.CfnReplicationTask(this, 'Resource', {
@@ -230,6 +232,8 @@ export class ReplicationTask extends ReplicationTaskBase {
       replicationTaskSettings: JSON.stringify(this.settings),
     });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    // DMS writes the task's log into the instance's log group: let the stack create it (with its retention) first.
+    if (props.replicationInstance.taskLogGroup) resource.node.addDependency(props.replicationInstance.taskLogGroup);
     this.replicationTaskArn = resource.ref;
     this.replicationTaskIdentifier = name;
     this.resourceIdentifier = resourceIdentifier;

@@ -80,9 +80,24 @@ export const INSTANCE_ALARMS: readonly InstanceAlarmDefinition[] = [
     treatMissingData: cloudwatch.TreatMissingData.MISSING,
     threshold: (t) => t.freeableMemoryBytes,
     describeThreshold: (v) => `average freeable memory below ${bytes(v)} for 15 minutes`,
-    meaning: 'The replication instance is short of memory; DMS spills cached changes to disk and starts swapping.',
+    meaning: 'The replication instance has little buffer and cache memory left to free; DMS may start spilling cached changes to disk and swapping.',
     runbook:
-      'Look at SwapUsage and CDCChangesDisk*; reduce parallel load (MaxFullLoadSubTasks, fewer concurrent tasks) or use a larger (r-family) instance class.',
+      'FreeableMemory counts buffers and cache the kernel can free, and AWS says it "is not a indication of the actual free memory available": confirm with the available-memory alarm and SwapUsage before acting; if they agree, reduce parallel load (MaxFullLoadSubTasks, fewer concurrent tasks) or use a larger (r-family) instance class.',
+  },
+  {
+    key: 'available-memory',
+    metricName: InstanceMetric.AVAILABLE_MEMORY,
+    statistic: cloudwatch.Stats.AVERAGE,
+    period: ALARM_PERIOD,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    threshold: (t) => t.availableMemoryBytes,
+    describeThreshold: (v) => `average available memory below ${bytes(v)} for 15 minutes`,
+    meaning: 'The replication instance is short of memory for new work without swapping; cached changes go to disk and tasks slow down.',
+    runbook:
+      'AvailableMemory is the kernel\'s estimate of memory available without swapping (MemAvailable), the metric AWS recommends, unlike FreeableMemory, which counts freeable buffers and cache: look at SwapUsage and CDCChangesDisk*, reduce parallel load (MaxFullLoadSubTasks, fewer concurrent tasks) or use a larger (r-family) instance class.',
   },
   {
     key: 'swap-usage',
@@ -96,7 +111,7 @@ export const INSTANCE_ALARMS: readonly InstanceAlarmDefinition[] = [
     threshold: (t) => t.swapUsageBytes,
     describeThreshold: (v) => `average swap in use above ${bytes(v)} for 15 minutes`,
     meaning: 'The replication instance is swapping: memory is exhausted and every task on it slows down.',
-    runbook: 'Treat as the FreeableMemory alarm: reduce concurrent load or scale the instance class up.',
+    runbook: 'Treat as the available-memory alarm: reduce concurrent load or scale the instance class up.',
   },
   {
     key: 'free-storage-space',
@@ -126,7 +141,7 @@ export const INSTANCE_ALARMS: readonly InstanceAlarmDefinition[] = [
     describeThreshold: (v) => `average disk queue above ${v} requests for 15 minutes`,
     meaning: "The replication instance's storage cannot keep up with its I/O (swapped changes, task logs).",
     runbook:
-      'Look at FreeableMemory (spilling to disk causes the I/O) and Read/WriteIOPS; more allocated storage gives gp2 more IOPS; a larger class keeps changes in memory.',
+      'Look at AvailableMemory (spilling to disk causes the I/O) and Read/WriteIOPS; more allocated storage gives gp2 more IOPS; a larger class keeps changes in memory.',
   },
 ];
 

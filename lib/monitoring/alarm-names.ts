@@ -13,6 +13,7 @@
 export const INSTANCE_ALARM_KEYS = [
   'cpu-utilization',
   'freeable-memory',
+  'available-memory',
   'swap-usage',
   'free-storage-space',
   'disk-queue-depth',

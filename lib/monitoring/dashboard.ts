@@ -53,6 +53,7 @@ export class MigrationDashboard extends Construct {
       new cloudwatch.TextWidget({ markdown: `## Replication instance \`${name}\``, width: WIDTH, height: 1 }),
       graph(`${name}: CPU utilization (%)`, [instance.metricCpuUtilization()], a?.['cpu-utilization']),
       graph(`${name}: freeable memory (bytes)`, [instance.metricFreeableMemory()], a?.['freeable-memory']),
+      graph(`${name}: available memory (bytes)`, [instance.metricAvailableMemory()], a?.['available-memory']),
       graph(`${name}: swap usage (bytes)`, [instance.metricSwapUsage()], a?.['swap-usage']),
       graph(`${name}: free storage space (bytes)`, [instance.metricFreeStorageSpace()], a?.['free-storage-space']),
       graph(`${name}: disk queue depth`, [instance.metricDiskQueueDepth()], a?.['disk-queue-depth']),

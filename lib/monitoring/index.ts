@@ -5,7 +5,6 @@ export * from './alarm-topic';
 export * from './dashboard';
 export * from './event-subscriptions';
 export * from './instance-alarms';
-export * from './instance-classes';
 export * from './migration-monitoring';
 export * from './task-alarms';
 export * from './thresholds';

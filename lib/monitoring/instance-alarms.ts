@@ -18,7 +18,7 @@ export interface DmsInstanceAlarmsProps {
 }
 
 /**
- * CPUUtilization, FreeableMemory, SwapUsage, FreeStorageSpace and DiskQueueDepth alarms on one
+ * CPUUtilization, FreeableMemory, AvailableMemory, SwapUsage, FreeStorageSpace and DiskQueueDepth alarms on one
  * replication instance, with the dimension ReplicationInstanceIdentifier = its identifier.
  */
 export class DmsInstanceAlarms extends Construct {
@@ -61,6 +61,8 @@ function instanceMetric(instance: IReplicationInstance, definition: InstanceAlar
       return instance.metricCpuUtilization();
     case 'freeable-memory':
       return instance.metricFreeableMemory();
+    case 'available-memory':
+      return instance.metricAvailableMemory();
     case 'swap-usage':
       return instance.metricSwapUsage();
     case 'free-storage-space':

@@ -17,7 +17,7 @@ export interface MigrationMonitoringProps {
   /** Environment name, used in alarm names, the topic name and the dashboard name. */
   readonly environmentName: string;
   readonly replicationInstance: IReplicationInstance;
-  /** The instance class (e.g. dms.r6i.large): the FreeableMemory default derives from its memory. */
+  /** The instance class (e.g. dms.r6i.large): the FreeableMemory and AvailableMemory defaults derive from its memory. */
   readonly instanceClass: string;
   /** The instance's storage: the FreeStorageSpace threshold is a percent of it. */
   readonly allocatedStorageGiB: number;
@@ -38,7 +38,7 @@ export interface MigrationMonitoringProps {
 /**
  * Alarms, alarm topic, DMS event subscriptions and dashboard of one migration environment.
  *
- * - Per replication instance: CPUUtilization, FreeableMemory, SwapUsage, FreeStorageSpace and
+ * - Per replication instance: CPUUtilization, FreeableMemory, AvailableMemory, SwapUsage, FreeStorageSpace and
  *   DiskQueueDepth alarms on ReplicationInstanceIdentifier.
  * - Per task: CDCLatencySource and CDCLatencyTarget alarms on ReplicationInstanceIdentifier +
  *   ReplicationTaskIdentifier (the task's resource identifier).

@@ -1,6 +1,6 @@
 import { formatZodIssue } from '../config/load';
 import { MonitoringSettings, MonitoringSettingsInput, monitoringSchema } from '../config/monitoring';
-import { BYTES_PER_GIB, instanceClassMemoryBytes } from './instance-classes';
+import { BYTES_PER_GIB, checkInstanceClass } from '../dms/catalog';
 
 /** The thresholds of an instance's alarms, in the metrics' own units. */
 export interface InstanceThresholds {
@@ -8,6 +8,8 @@ export interface InstanceThresholds {
   readonly cpuUtilizationPercent: number;
   /** FreeableMemory, bytes. */
   readonly freeableMemoryBytes: number;
+  /** AvailableMemory, bytes. */
+  readonly availableMemoryBytes: number;
   /** SwapUsage, bytes. */
   readonly swapUsageBytes: number;
   /** FreeStorageSpace, bytes. */
@@ -50,37 +52,49 @@ export interface InstanceThresholdContext {
 }
 
 /**
- * The instance thresholds: FreeableMemory from the explicit byte value or from the instance
- * class's memory, FreeStorageSpace from the allocated storage.
+ * The instance thresholds: FreeableMemory and AvailableMemory from their explicit byte values or
+ * from the instance class's memory (lib/dms/catalog.ts), FreeStorageSpace from the allocated storage.
  */
 export function resolveInstanceThresholds(settings: MonitoringSettings, context: InstanceThresholdContext): InstanceThresholds {
-  const memory = instanceClassMemoryBytes(context.instanceClass);
-  let freeableMemoryBytes: number;
-  if (settings.freeableMemoryBytes !== undefined) {
-    if (memory !== undefined && settings.freeableMemoryBytes >= memory) {
-      throw new MonitoringConfigError(
-        `${context.where}: monitoring.freeableMemoryBytes: ${settings.freeableMemoryBytes} is not less than the ${memory} bytes of instance class "${context.instanceClass}": the alarm would always fire`,
-      );
-    }
-    freeableMemoryBytes = settings.freeableMemoryBytes;
-  } else {
-    if (memory === undefined) {
-      throw new MonitoringConfigError(
-        `${context.where}: monitoring.freeableMemoryBytes: instance class "${context.instanceClass}" is not in the table of DMS instance classes: set monitoring.freeableMemoryBytes explicitly`,
-      );
-    }
-    freeableMemoryBytes = Math.floor((memory * settings.freeableMemoryPercent) / 100);
-  }
   if (!Number.isFinite(context.allocatedStorageGiB) || context.allocatedStorageGiB <= 0) {
     throw new MonitoringConfigError(`${context.where}: allocatedStorageGiB ${context.allocatedStorageGiB} must be a positive number of GiB`);
   }
   return {
     cpuUtilizationPercent: settings.cpuUtilizationPercent,
-    freeableMemoryBytes,
+    freeableMemoryBytes: memoryThreshold('freeableMemory', settings.freeableMemoryBytes, settings.freeableMemoryPercent, context),
+    availableMemoryBytes: memoryThreshold('availableMemory', settings.availableMemoryBytes, settings.availableMemoryPercent, context),
     swapUsageBytes: settings.swapUsageBytes,
     freeStorageSpaceBytes: Math.floor((context.allocatedStorageGiB * BYTES_PER_GIB * settings.freeStorageSpacePercent) / 100),
     diskQueueDepth: settings.diskQueueDepth,
   };
+}
+
+/** A memory alarm's threshold: the explicit bytes (below the class's memory), or a percent of it. */
+function memoryThreshold(
+  field: 'freeableMemory' | 'availableMemory',
+  bytes: number | undefined,
+  percent: number,
+  context: InstanceThresholdContext,
+): number {
+  const check = checkInstanceClass(context.instanceClass);
+  if (check.kind === 'invalid') {
+    throw new MonitoringConfigError(`${context.where}: replicationInstance.instanceClass: ${check.message}`);
+  }
+  const memory = check.kind === 'documented' ? check.memoryBytes : undefined;
+  if (bytes !== undefined) {
+    if (memory !== undefined && bytes >= memory) {
+      throw new MonitoringConfigError(
+        `${context.where}: monitoring.${field}Bytes: ${bytes} is not less than the ${memory} bytes of instance class "${context.instanceClass}": the alarm would always fire`,
+      );
+    }
+    return bytes;
+  }
+  if (memory === undefined) {
+    throw new MonitoringConfigError(
+      `${context.where}: monitoring.${field}Bytes: instance class "${context.instanceClass}" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.${field}Bytes explicitly`,
+    );
+  }
+  return Math.floor((memory * percent) / 100);
 }
 
 export function resolveTaskThresholds(settings: MonitoringSettings): TaskThresholds {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Annotations, CfnOutput, CustomResource, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, instanceIdentifier, taskIdentifier, taskResourceIdentifier } from '../config';
@@ -86,6 +87,8 @@ export class MigrationStack extends Stack {
       encryptionKey: importKey(this, 'InstanceKey', instanceSettings.kmsKeyArn),
       preferredMaintenanceWindow: instanceSettings.preferredMaintenanceWindow,
       autoMinorVersionUpgrade: instanceSettings.autoMinorVersionUpgrade,
+      // The schema admits only CloudWatch Logs retention periods, which are RetentionDays' values.
+      taskLogRetention: instanceSettings.taskLogRetentionDays as logs.RetentionDays,
     });
 
     const sourceSecret = importSecret(this, 'SourceSecret', config.source.secretArn);

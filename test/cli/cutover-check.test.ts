@@ -69,7 +69,7 @@ describe('cutover-check: go', () => {
         '  ok    adventureworks  cdc-running         CDC running',
         '  ok    adventureworks  cdc-latency-source  source CDC latency at most 2 s (bound 60 s) over the last 15 min, latest 2 s',
         '  ok    adventureworks  cdc-latency-target  target CDC latency at most 3 s (bound 60 s) over the last 15 min, latest 3 s',
-        '  ok    (environment)   alarms              no alarm in ALARM (7 alarm(s) under dms/dev/)',
+        '  ok    (environment)   alarms              no alarm in ALARM (8 alarm(s) under dms/dev/)',
         'GO: all 8 checks passed',
         '',
       ].join('\n'),
@@ -256,7 +256,7 @@ describe('cutover-check: no-go, exit 1, with the reasons', () => {
   test('alarms that do not exist are a warning', async () => {
     const { code, stdout } = await check({ alarmPages: [[]] });
     expect(code).toBe(0);
-    expect(stdout).toContain('  warn  7 expected alarm(s) not found (monitoring not deployed?): dms/dev/instance/dms-dev/cpu-utilization,');
+    expect(stdout).toContain('  warn  8 expected alarm(s) not found (monitoring not deployed?): dms/dev/instance/dms-dev/cpu-utilization,');
   });
 
   test.each<[string, Scenario['execution'], string]>([

@@ -118,7 +118,7 @@ describe('status: the text screen', () => {
     expect(stdout).toBe(
       [
         'environment dev (account 111111111111, eu-west-1) at 2025-06-02 12:00:00Z',
-        'replication instance dms-dev, alarms: 5 OK',
+        'replication instance dms-dev, alarms: 6 OK',
         '',
         'task adventureworks (dev-adventureworks, full-load-and-cdc)',
         '  status       running: replicating changes (CDC)',
@@ -166,7 +166,7 @@ describe('status: the text screen', () => {
 
   test('a terminal with colors: ANSI colors; NO_COLOR and pipes get none', async () => {
     const { stdout } = await status({}, [], { tty: true });
-    expect(stdout).toContain('\x1b[32m5 OK\x1b[39m');
+    expect(stdout).toContain('\x1b[32m6 OK\x1b[39m');
   });
 
   test('post-load stop: stop reason and what happens next', async () => {
@@ -202,7 +202,7 @@ describe('status: the text screen', () => {
     const { stdout } = await status({
       alarmPages: [devAlarms({ 'dms/dev/task/dev-adventureworks/cdc-latency-target': 'ALARM' }).filter((a) => !a.AlarmName?.endsWith('swap-usage'))],
     });
-    expect(stdout).toContain('replication instance dms-dev, alarms: 1 not found (instance/dms-dev/swap-usage), 4 OK\n');
+    expect(stdout).toContain('replication instance dms-dev, alarms: 1 not found (instance/dms-dev/swap-usage), 5 OK\n');
     expect(stdout).toContain('  alarms       1 ALARM (task/dev-adventureworks/cdc-latency-target), 1 OK\n');
   });
 
@@ -232,7 +232,7 @@ describe('status --json', () => {
       replicationInstance: 'dms-dev',
       alarms: { namePrefix: 'dms/dev/' },
     });
-    expect(doc.alarms.items).toHaveLength(7);
+    expect(doc.alarms.items).toHaveLength(8);
     expect(doc.alarms.items[0]).toEqual({
       name: 'dms/dev/instance/dms-dev/cpu-utilization',
       task: null,

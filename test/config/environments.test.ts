@@ -1,4 +1,5 @@
-import { ConfigError, instanceIdentifier, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ConfigError, instanceIdentifier, LOG_RETENTION_DAYS, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
 import { exampleEnvironment, exampleEnvironments } from '../support/app';
 
 type Json = Record<string, unknown>;
@@ -21,6 +22,10 @@ describe('the example environments', () => {
     const [devEnv, prodEnv] = parseEnvironments(exampleEnvironments(), 'cdk.json', '/project');
     expect(devEnv.name).toBe('dev');
     expect(devEnv.target.afterConnectScript).toBe('SET FOREIGN_KEY_CHECKS=0');
+    expect(devEnv.target.sslMode).toBe('verify-full');
+    expect(devEnv.target.certificateArn).toMatch(/^arn:aws:dms:eu-west-1:111111111111:cert:/);
+    expect(devEnv.source.sslMode).toBe('require');
+    expect(devEnv.replicationInstance.taskLogRetentionDays).toBe(180);
     expect(devEnv.replicationInstance.autoMinorVersionUpgrade).toBe(false);
     expect(devEnv.tasks[0].settings).toEqual({});
     expect(prodEnv.production).toBe(true);
@@ -75,9 +80,61 @@ describe('fails with a message naming file, environment, field and value', () =>
       'cdk.json: environment "dev": tasks[0].migrationType: must be one of "full-load", "cdc", "full-load-and-cdc" (got "full-load-cdc")',
     );
   });
-  test('fails on an SSL mode DMS does not support for SQL Server', () => {
-    expect(errorFor(dev({ source: { sslMode: 'verify-ca' } }))).toBe(
-      'cdk.json: environment "dev": source.sslMode: must be one of "none", "require", "verify-full" (got "verify-ca")',
+  test('fails on an SSL mode DMS does not support for SQL Server, quoting the DMS SSL table', () => {
+    expect(errorFor(dev({ source: { sslMode: 'verify-ca', certificateArn: 'arn:aws:dms:eu-west-1:111111111111:cert:X' } }))).toBe(
+      'cdk.json: environment "dev": source.sslMode: "verify-ca" is marked "Not Supported" for Microsoft SQL Server in the table of AWS DMS User Guide, "Using SSL with AWS DMS": use one of none, require, verify-full (got "verify-ca")',
+    );
+  });
+  test('fails on require for the Aurora MySQL target, quoting the DMS SSL table', () => {
+    expect(errorFor(dev({ target: { sslMode: 'require' } }))).toBe(
+      'cdk.json: environment "dev": target.sslMode: "require" is marked "Not supported" for MySQL/MariaDB/Amazon Aurora MySQL in the table of AWS DMS User Guide, "Using SSL with AWS DMS": use one of none, verify-ca, verify-full (got "require")',
+    );
+  });
+  test('fails on a value that is no DMS SSL mode, with the mode meant', () => {
+    expect(errorFor(dev({ target: { sslMode: 'verify_full' } }))).toBe(
+      'cdk.json: environment "dev": target.sslMode: "verify_full" is not a DMS SSL mode (did you mean "verify-full"?): MySQL/MariaDB/Amazon Aurora MySQL supports none, verify-ca, verify-full (AWS DMS User Guide, "Using SSL with AWS DMS") (got "verify_full")',
+    );
+  });
+  test.each(['none', 'verify-ca', 'verify-full'])('accepts target sslMode %s (supported for MySQL-compatible endpoints)', (sslMode) => {
+    const [env] = parseEnvironments(dev({ target: { sslMode } }), 'cdk.json', '/project');
+    expect(env.target.sslMode).toBe(sslMode);
+  });
+  test.each(['none', 'require'])('accepts source sslMode %s (supported for SQL Server)', (sslMode) => {
+    const [env] = parseEnvironments(dev({ source: { sslMode } }), 'cdk.json', '/project');
+    expect(env.source.sslMode).toBe(sslMode);
+  });
+  test('fails on an instance class typo, with the class meant (not with a monitoring field)', () => {
+    expect(errorFor(dev({ replicationInstance: { instanceClass: 'dms.t3.mediun' } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.instanceClass: "dms.t3.mediun" is not a DMS instance class (did you mean "dms.t3.medium"?): the classes are listed in AWS DMS User Guide, "Choosing the right AWS DMS replication instance for your migration" (got "dms.t3.mediun")',
+    );
+  });
+  test('accepts a well-formed class the DMS table does not list (the construct warns)', () => {
+    const [env] = parseEnvironments(dev({ replicationInstance: { instanceClass: 'dms.r7i.large' } }), 'cdk.json', '/project');
+    expect(env.replicationInstance.instanceClass).toBe('dms.r7i.large');
+  });
+  test('fails on an engine version the release notes do not list', () => {
+    expect(errorFor(dev({ replicationInstance: { engineVersion: '3.9.9' } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.engineVersion: "3.9.9" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes": use one of 3.6.1, 3.6.0, 3.5.4, 3.5.3, 3.5.2, 3.5.1, 3.4.7, 3.4.6 (got "3.9.9")',
+    );
+  });
+  test('fails on an engine version near a listed one, with the version meant', () => {
+    expect(errorFor(dev({ replicationInstance: { engineVersion: '3.5.40' } }))).toMatch(
+      /^cdk\.json: environment "dev": replicationInstance\.engineVersion: "3\.5\.40" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes" \(did you mean "3\.5\.4"\?\): /,
+    );
+  });
+  test('one message per bad class or version, not one per check', () => {
+    expect(errorFor(dev({ replicationInstance: { instanceClass: 'dms.T3.medium', engineVersion: 'latest' } })).split('\n')).toEqual([
+      'cdk.json: environment "dev": replicationInstance.instanceClass: "dms.T3.medium" is not a DMS instance class (did you mean "dms.t3.medium"?): the classes are listed in AWS DMS User Guide, "Choosing the right AWS DMS replication instance for your migration" (got "dms.T3.medium")',
+      'cdk.json: environment "dev": replicationInstance.engineVersion: "latest" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes": use one of 3.6.1, 3.6.0, 3.5.4, 3.5.3, 3.5.2, 3.5.1, 3.4.7, 3.4.6 (got "latest")',
+    ]);
+  });
+  test('the retention periods are the finite ones CDK knows for CloudWatch Logs', () => {
+    const finite = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE);
+    expect([...LOG_RETENTION_DAYS]).toEqual(finite.sort((a, b) => a - b));
+  });
+  test('fails on a log retention CloudWatch Logs does not offer', () => {
+    expect(errorFor(dev({ replicationInstance: { taskLogRetentionDays: 45 } }))).toBe(
+      'cdk.json: environment "dev": replicationInstance.taskLogRetentionDays: must be a CloudWatch Logs retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 45)',
     );
   });
   test('fails on a malformed id', () => {
@@ -130,9 +187,9 @@ describe('fails with a message naming file, environment, field and value', () =>
       `cdk.json: environment "dev": tasks[0].resourceIdentifier: the default "dev-${name}" is not a valid DMS resource identifier (at most 31 letters, digits and single hyphens): set resourceIdentifier explicitly`,
     );
   });
-  test('fails on verify-full without a certificate', () => {
-    expect(errorFor(dev({ target: { sslMode: 'verify-full' } }))).toBe(
-      'cdk.json: environment "dev": target.certificateArn: is required when sslMode is "verify-full" (DMS verifies the server certificate against it) (missing)',
+  test('fails on a target without a certificate (verify-full is the default)', () => {
+    expect(errorFor(dev({ target: { certificateArn: undefined } }))).toBe(
+      'cdk.json: environment "dev": target.certificateArn: is required when sslMode is "verify-full" (DMS verifies the server certificate against it): import the RDS CA bundle as a DMS certificate (README "Endpoint TLS") (missing)',
     );
   });
   test('reports every problem of every environment at once', () => {

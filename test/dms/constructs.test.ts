@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,11 +8,15 @@ import {
   AuroraMySqlTargetEndpoint,
   MySqlSslMode,
   ReplicationInstance,
+  ReplicationInstanceProps,
   ReplicationSubnetGroup,
   ReplicationTask,
   SqlServerSourceEndpoint,
+  SqlServerSslMode,
 } from '../../lib/dms';
 import { MAX_TABLE_MAPPINGS_BYTES } from '../../lib/mappings';
+
+const CERTIFICATE = 'arn:aws:dms:eu-west-1:111111111111:cert:RDSBUNDLE';
 
 const MAPPINGS = JSON.stringify({
   rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': '1', 'object-locator': { 'schema-name': 'Sales', 'table-name': '%' }, 'rule-action': 'include' }],
@@ -43,8 +47,23 @@ function fixture() {
     endpointIdentifier: 'test-target',
     secret: secret('tgt'),
     secretEncryptionKey: kms.Key.fromKeyArn(stack, 'TgtKey', 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-4000-8000-000000000001'),
+    certificateArn: CERTIFICATE,
   });
   return { stack, vpc, subnetGroup, instance, source, target };
+}
+
+/** Another instance in the fixture's stack, with `patch` over valid props. */
+function otherInstance(patch: Partial<ReplicationInstanceProps>) {
+  const { stack, vpc, subnetGroup } = fixture();
+  const instance = new ReplicationInstance(stack, 'Other', {
+    vpc,
+    subnetGroup,
+    replicationInstanceIdentifier: 'dms-other',
+    instanceClass: 'dms.t3.medium',
+    engineVersion: '3.6.1',
+    ...patch,
+  });
+  return { stack, instance };
 }
 
 describe('ReplicationInstance', () => {
@@ -97,10 +116,52 @@ describe('ReplicationInstance', () => {
 
   test('metrics carry the lowercase identifier as ReplicationInstanceIdentifier', () => {
     const { instance } = fixture();
-    const metric = instance.metricFreeableMemory();
-    expect(metric.namespace).toBe('AWS/DMS');
-    expect(metric.metricName).toBe('FreeableMemory');
-    expect(metric.dimensions).toEqual({ ReplicationInstanceIdentifier: 'dms-test' });
+    for (const [metric, name] of [
+      [instance.metricFreeableMemory(), 'FreeableMemory'],
+      [instance.metricAvailableMemory(), 'AvailableMemory'],
+    ] as const) {
+      expect(metric.namespace).toBe('AWS/DMS');
+      expect(metric.metricName).toBe(name);
+      expect(metric.dimensions).toEqual({ ReplicationInstanceIdentifier: 'dms-test' });
+    }
+  });
+
+  test('creates the task log group DMS writes to, dms-tasks-<identifier>, with a retention, retained', () => {
+    const { stack, instance } = fixture();
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: 'dms-tasks-dms-test', RetentionInDays: 180 },
+      DeletionPolicy: 'Retain',
+    });
+    expect(instance.taskLogGroup).toBeDefined();
+  });
+
+  test('taskLogRetention sets the retention; null leaves the group to DMS', () => {
+    const kept = otherInstance({ taskLogRetention: 14 });
+    Template.fromStack(kept.stack).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'dms-tasks-dms-other', RetentionInDays: 14 });
+    const left = otherInstance({ taskLogRetention: null });
+    expect(left.instance.taskLogGroup).toBeUndefined();
+    expect(Object.keys(Template.fromStack(left.stack).findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: 'dms-tasks-dms-other' } }))).toHaveLength(0);
+  });
+
+  test('fails on an instance class that cannot exist, with the class meant', () => {
+    expect(() => otherInstance({ instanceClass: 'dms.t3.mediun' })).toThrow(
+      'Test/Other: instanceClass "dms.t3.mediun" is not a DMS instance class (did you mean "dms.t3.medium"?): the classes are listed in AWS DMS User Guide, "Choosing the right AWS DMS replication instance for your migration"',
+    );
+  });
+
+  test('warns on a well-formed class the DMS table does not list', () => {
+    const { stack } = otherInstance({ instanceClass: 'dms.r7i.large' });
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Other',
+      Match.stringLikeRegexp('^instanceClass "dms.r7i.large" is not in the table of AWS DMS User Guide, "Choosing the right AWS DMS replication instance for your migration" \\(closest listed: "dms.r6i.large"\\): DMS refuses a class it does not offer in the Region'),
+    );
+  });
+
+  test('fails on an engine version that is not in the release notes', () => {
+    expect(() => otherInstance({ engineVersion: '3.9.9' })).toThrow(
+      'Test/Other: engineVersion "3.9.9" is not a DMS engine version in the table of AWS DMS User Guide, "AWS DMS release notes": use one of 3.6.1, 3.6.0, 3.5.4, 3.5.3, 3.5.2, 3.5.1, 3.4.7, 3.4.6',
+    );
   });
 
   test('imports by attributes', () => {
@@ -146,13 +207,14 @@ describe('endpoints', () => {
     });
   });
 
-  test('Aurora MySQL target: FK checks off during the load by default, key decrypt only via Secrets Manager', () => {
+  test('Aurora MySQL target: verify-full with the certificate and FK checks off by default, key decrypt only via Secrets Manager', () => {
     const { stack } = fixture();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::DMS::Endpoint', {
       EndpointType: 'target',
       EngineName: 'aurora',
-      SslMode: 'require',
+      SslMode: 'verify-full',
+      CertificateArn: CERTIFICATE,
       MySqlSettings: Match.objectLike({ AfterConnectScript: 'SET FOREIGN_KEY_CHECKS=0' }),
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -179,6 +241,7 @@ describe('endpoints', () => {
       endpointIdentifier: 'checked',
       secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'S', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf'),
       afterConnectScript: '',
+      certificateArn: CERTIFICATE,
       accessRole: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111111111111:role/r'),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::DMS::Endpoint', {
@@ -198,6 +261,47 @@ describe('endpoints', () => {
         }),
     ).toThrow('Test/Verify: sslMode "verify-full" needs certificateArn (the CA DMS verifies the server against)');
   });
+
+  test('verify-full is the target default, so a target without a certificate fails', () => {
+    const { stack } = fixture();
+    expect(
+      () =>
+        new AuroraMySqlTargetEndpoint(stack, 'Default', {
+          endpointIdentifier: 'default',
+          secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'S', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf'),
+        }),
+    ).toThrow('Test/Default: sslMode "verify-full" needs certificateArn (the CA DMS verifies the server against)');
+  });
+
+  test('refuses require on the target, quoting the DMS SSL table', () => {
+    const { stack } = fixture();
+    expect(
+      () =>
+        new AuroraMySqlTargetEndpoint(stack, 'Require', {
+          endpointIdentifier: 'require',
+          secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'S', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf'),
+          sslMode: 'require' as MySqlSslMode,
+        }),
+    ).toThrow(
+      'Test/Require: sslMode "require" is marked "Not supported" for MySQL/MariaDB/Amazon Aurora MySQL in the table of AWS DMS User Guide, "Using SSL with AWS DMS": use one of none, verify-ca, verify-full',
+    );
+  });
+
+  test('refuses verify-ca on the SQL Server source, quoting the DMS SSL table', () => {
+    const { stack } = fixture();
+    expect(
+      () =>
+        new SqlServerSourceEndpoint(stack, 'VerifyCa', {
+          endpointIdentifier: 'verify-ca',
+          secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'S', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x-AbCdEf'),
+          databaseName: 'AdventureWorks',
+          sslMode: 'verify-ca' as SqlServerSslMode,
+          certificateArn: CERTIFICATE,
+        }),
+    ).toThrow(
+      'Test/VerifyCa: sslMode "verify-ca" is marked "Not Supported" for Microsoft SQL Server in the table of AWS DMS User Guide, "Using SSL with AWS DMS": use one of none, require, verify-full',
+    );
+  });
 });
 
 describe('ReplicationTask', () => {
@@ -214,6 +318,23 @@ describe('ReplicationTask', () => {
     });
     return { ...f, task: t };
   }
+
+  test('is created after the instance\'s task log group, so DMS logs into the group with a retention', () => {
+    const { stack } = task();
+    const template = Template.fromStack(stack);
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: 'dms-tasks-dms-test' } }));
+    template.hasResource('AWS::DMS::ReplicationTask', { DependsOn: Match.arrayWith([logGroupId]) });
+  });
+
+  test('warns on a setting the DMS pages do not list, naming the one meant', () => {
+    const { stack } = task({ settingsOverrides: { FullLoadSettings: { StopTaskCachedChangesAplied: true } } });
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Task',
+      Match.stringLikeRegexp(
+        '^Test/Task settings\\.FullLoadSettings\\.StopTaskCachedChangesAplied: not a FullLoadSettings setting of the DMS user guide \\(did you mean "StopTaskCachedChangesApplied"\\?\\); DMS may ignore it',
+      ),
+    );
+  });
 
   test('has a deterministic resource identifier, the mappings unchanged and the merged settings', () => {
     const { stack } = task({ resourceIdentifier: 'test-sales-rid', settingsOverrides: { FullLoadSettings: { CommitRate: 50000 } } });

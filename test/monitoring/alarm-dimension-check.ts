@@ -13,7 +13,7 @@
 
 type Json = Record<string, unknown>;
 
-export const REQUIRED_INSTANCE_METRICS = ['CPUUtilization', 'FreeableMemory', 'DiskQueueDepth', 'FreeStorageSpace', 'SwapUsage'] as const;
+export const REQUIRED_INSTANCE_METRICS = ['CPUUtilization', 'FreeableMemory', 'AvailableMemory', 'DiskQueueDepth', 'FreeStorageSpace', 'SwapUsage'] as const;
 export const REQUIRED_TASK_METRICS = ['CDCLatencySource', 'CDCLatencyTarget'] as const;
 
 export interface MatchedAlarm {

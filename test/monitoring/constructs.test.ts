@@ -3,9 +3,8 @@ import { ReplicationInstance, ReplicationTask } from '../../lib/dms';
 import {
   alarmTopicName,
   dashboardName,
-  DMS_INSTANCE_CLASS_MEMORY_GIB,
+  INSTANCE_ALARMS,
   instanceAlarmNames,
-  instanceClassMemoryBytes,
   MigrationMonitoring,
   MigrationMonitoringProps,
   parseMonitoringSettings,
@@ -52,6 +51,7 @@ describe('MigrationMonitoring: instance alarms', () => {
     ['cpu-utilization', 'CPUUtilization', 'GreaterThanThreshold', 90, 3, 3],
     // dms.r6i.large: 16 GiB; 10% of it
     ['freeable-memory', 'FreeableMemory', 'LessThanThreshold', Math.floor(16 * GIB * 0.1), 3, 3],
+    ['available-memory', 'AvailableMemory', 'LessThanThreshold', Math.floor(16 * GIB * 0.1), 3, 3],
     ['swap-usage', 'SwapUsage', 'GreaterThanThreshold', 256 * 1024 * 1024, 3, 3],
     // 200 GiB allocated: 10% of it
     ['free-storage-space', 'FreeStorageSpace', 'LessThanThreshold', 20 * GIB, 1, 1],
@@ -83,6 +83,16 @@ describe('MigrationMonitoring: instance alarms', () => {
         'The replication instance has been CPU-bound for 15 minutes; tasks slow down and CDC latency grows. ' +
         'Runbook: Check which task drives it (dashboard throughput); lower MaxFullLoadSubTasks or stagger tasks, or move to a larger instance class (a modify restarts the instance: plan it).',
     );
+  });
+
+  test('each memory alarm\'s runbook says how FreeableMemory and AvailableMemory differ, quoting AWS', () => {
+    const freeable = alarmByName(template, names['freeable-memory']).AlarmDescription as string;
+    const available = alarmByName(template, names['available-memory']).AlarmDescription as string;
+    expect(freeable).toContain('AWS says it "is not a indication of the actual free memory available"');
+    expect(freeable).toContain('confirm with the available-memory alarm and SwapUsage');
+    expect(available).toContain("the kernel's estimate of memory available without swapping (MemAvailable), the metric AWS recommends, unlike FreeableMemory");
+    for (const description of [freeable, available]) expect(description.length).toBeLessThanOrEqual(1024);
+    expect(INSTANCE_ALARMS.map((d) => d.key)).toEqual(['cpu-utilization', 'freeable-memory', 'available-memory', 'swap-usage', 'free-storage-space', 'disk-queue-depth']);
   });
 });
 
@@ -129,7 +139,7 @@ describe('MigrationMonitoring: task alarms', () => {
     }
     const check = checkAlarmDimensions(template.toJSON());
     expect(check.problems).toEqual([]);
-    expect(check.matched).toHaveLength(5 + 2 * 2);
+    expect(check.matched).toHaveLength(6 + 2 * 2);
   });
 
   test('configured latency thresholds are used', () => {
@@ -225,12 +235,12 @@ describe('MigrationMonitoring: alarm topic', () => {
 
   test('every alarm notifies the topic on ALARM and OK', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([TOPIC]);
       expect(alarm.Properties.OKActions).toEqual([TOPIC]);
     }
-    expect(monitoring.alarms).toHaveLength(7);
+    expect(monitoring.alarms).toHaveLength(8);
   });
 });
 
@@ -278,6 +288,7 @@ describe('MigrationMonitoring: dashboard', () => {
     for (const metric of [
       'CPUUtilization',
       'FreeableMemory',
+      'AvailableMemory',
       'SwapUsage',
       'FreeStorageSpace',
       'DiskQueueDepth',
@@ -290,9 +301,9 @@ describe('MigrationMonitoring: dashboard', () => {
       expect(body).toContain(metric);
     }
     expect(body).toContain('\\"type\\":\\"alarm\\"');
-    // the alarm-status widget lists all seven alarms
+    // the alarm-status widget lists all eight alarms
     const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarmIds).toHaveLength(7);
+    expect(alarmIds).toHaveLength(8);
     for (const id of alarmIds) expect(body).toContain(`{"Fn::GetAtt":["${id}","Arn"]}`);
   });
 
@@ -304,32 +315,45 @@ describe('MigrationMonitoring: dashboard', () => {
 });
 
 describe('MigrationMonitoring: thresholds', () => {
-  test('FreeableMemory derives from the instance class; FreeStorageSpace from the allocated storage', () => {
-    const t = Template.fromStack(monitored({ freeableMemoryPercent: 20, freeStorageSpacePercent: 15 }, { instanceClass: 'dms.t3.medium', allocatedStorageGiB: 50 }).stack);
+  test('FreeableMemory and AvailableMemory derive from the instance class; FreeStorageSpace from the allocated storage', () => {
+    const t = Template.fromStack(
+      monitored(
+        { freeableMemoryPercent: 20, availableMemoryPercent: 5, freeStorageSpacePercent: 15 },
+        { instanceClass: 'dms.t3.medium', allocatedStorageGiB: 50 },
+      ).stack,
+    );
     expect(alarmByName(t, 'dms/test/instance/dms-test/freeable-memory').Threshold).toBe(Math.floor(4 * GIB * 0.2));
+    expect(alarmByName(t, 'dms/test/instance/dms-test/available-memory').Threshold).toBe(Math.floor(4 * GIB * 0.05));
     expect(alarmByName(t, 'dms/test/instance/dms-test/free-storage-space').Threshold).toBe(Math.floor(50 * GIB * 0.15));
   });
 
-  test('an explicit freeableMemoryBytes wins, and makes an unknown instance class acceptable', () => {
-    const t = Template.fromStack(monitored({ freeableMemoryBytes: 123456789 }, { instanceClass: 'dms.x9.huge' }).stack);
+  test('explicit byte thresholds win, and make a class the DMS table does not list acceptable', () => {
+    const t = Template.fromStack(monitored({ freeableMemoryBytes: 123456789, availableMemoryBytes: 987654321 }, { instanceClass: 'dms.r7i.large' }).stack);
     expect(alarmByName(t, 'dms/test/instance/dms-test/freeable-memory').Threshold).toBe(123456789);
+    expect(alarmByName(t, 'dms/test/instance/dms-test/available-memory').Threshold).toBe(987654321);
   });
 
-  test('fails for an unknown instance class without freeableMemoryBytes, naming environment and field', () => {
-    expect(() => monitored({}, { instanceClass: 'dms.x9.huge' })).toThrow(
-      'cdk.json: environment "test": monitoring.freeableMemoryBytes: instance class "dms.x9.huge" is not in the table of DMS instance classes: set monitoring.freeableMemoryBytes explicitly',
+  test('fails for a class the DMS table does not list without byte thresholds, naming environment and field', () => {
+    expect(() => monitored({ availableMemoryBytes: 1 }, { instanceClass: 'dms.r7i.large' })).toThrow(
+      'cdk.json: environment "test": monitoring.freeableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.freeableMemoryBytes explicitly',
+    );
+    expect(() => monitored({ freeableMemoryBytes: 1 }, { instanceClass: 'dms.r7i.large' })).toThrow(
+      'cdk.json: environment "test": monitoring.availableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.availableMemoryBytes explicitly',
     );
   });
 
   test('the config source in messages can be named', () => {
-    expect(() => monitored({}, { instanceClass: 'dms.x9.huge' }, { configSource: 'environments.json' })).toThrow(
+    expect(() => monitored({}, { instanceClass: 'dms.r7i.large' }, { configSource: 'environments.json' })).toThrow(
       /^environments\.json: environment "test": monitoring\.freeableMemoryBytes: /,
     );
   });
 
-  test('fails for a freeableMemoryBytes not below the class memory', () => {
+  test('fails for a byte threshold not below the class memory', () => {
     expect(() => monitored({ freeableMemoryBytes: 16 * GIB }, { instanceClass: 'dms.r6i.large' })).toThrow(
       `cdk.json: environment "test": monitoring.freeableMemoryBytes: ${16 * GIB} is not less than the ${16 * GIB} bytes of instance class "dms.r6i.large": the alarm would always fire`,
+    );
+    expect(() => monitored({ availableMemoryBytes: 17 * GIB }, { instanceClass: 'dms.r6i.large' })).toThrow(
+      `cdk.json: environment "test": monitoring.availableMemoryBytes: ${17 * GIB} is not less than the ${16 * GIB} bytes of instance class "dms.r6i.large": the alarm would always fire`,
     );
   });
 
@@ -347,6 +371,7 @@ describe('MigrationMonitoring: thresholds', () => {
     expect(parseMonitoringSettings(undefined, 'x')).toEqual({
       cpuUtilizationPercent: 90,
       freeableMemoryPercent: 10,
+      availableMemoryPercent: 10,
       diskQueueDepth: 10,
       freeStorageSpacePercent: 10,
       swapUsageBytes: 268435456,
@@ -358,34 +383,12 @@ describe('MigrationMonitoring: thresholds', () => {
   });
 });
 
-describe('instance classes and alarm names', () => {
-  test.each([
-    ['dms.t3.micro', 1],
-    ['dms.t3.small', 2],
-    ['dms.t3.medium', 4],
-    ['dms.t3.large', 8],
-    ['dms.c5.large', 4],
-    ['dms.c5.xlarge', 8],
-    ['dms.c4.large', 3.75],
-    ['dms.r4.large', 15.25],
-    ['dms.r5.large', 16],
-    ['dms.r6i.large', 16],
-    ['dms.r6i.xlarge', 32],
-    ['dms.r6i.32xlarge', 1024],
-  ])('%s has %d GiB', (cls, gib) => {
-    expect(instanceClassMemoryBytes(cls)).toBe(gib * GIB);
-  });
-
-  test('every class in the table is a valid instance class name; unknown ones are undefined', () => {
-    for (const cls of Object.keys(DMS_INSTANCE_CLASS_MEMORY_GIB)) expect(cls).toMatch(/^dms\.[a-z0-9]+\.[a-z0-9]+$/);
-    expect(instanceClassMemoryBytes('dms.x9.huge')).toBeUndefined();
-    expect(instanceClassMemoryBytes('constructor')).toBeUndefined();
-  });
-
+describe('alarm names', () => {
   test('alarm names are deterministic and share one prefix per environment', () => {
     expect(instanceAlarmNames('prod', 'dms-prod')).toEqual({
       'cpu-utilization': 'dms/prod/instance/dms-prod/cpu-utilization',
       'freeable-memory': 'dms/prod/instance/dms-prod/freeable-memory',
+      'available-memory': 'dms/prod/instance/dms-prod/available-memory',
       'swap-usage': 'dms/prod/instance/dms-prod/swap-usage',
       'free-storage-space': 'dms/prod/instance/dms-prod/free-storage-space',
       'disk-queue-depth': 'dms/prod/instance/dms-prod/disk-queue-depth',
@@ -418,7 +421,7 @@ describe('MigrationMonitoring outside the stack', () => {
     });
     monitoring.monitorReplicationInstance(other, 'dms.c5.xlarge', 100);
     monitoring.monitorTask(task);
-    expect(monitoring.alarms).toHaveLength(12);
+    expect(monitoring.alarms).toHaveLength(14);
     const t = Template.fromStack(f.stack);
     expect(alarmByName(t, 'dms/test/instance/dms-other/freeable-memory')).toMatchObject({
       Dimensions: [{ Name: 'ReplicationInstanceIdentifier', Value: 'dms-other' }],

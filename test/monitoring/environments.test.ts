@@ -108,6 +108,15 @@ describe.each(['dev', 'prod'])('environment %s', (env) => {
         EvaluationPeriods: 3,
         DatapointsToAlarm: 3,
       });
+      expect(alarmNamed(env, names['available-memory'])).toEqual({
+        ...common,
+        AlarmName: names['available-memory'],
+        MetricName: 'AvailableMemory',
+        Threshold: expected.freeableMemory,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
       expect(alarmNamed(env, names['swap-usage'])).toEqual({
         ...common,
         AlarmName: names['swap-usage'],
@@ -180,7 +189,7 @@ describe.each(['dev', 'prod'])('environment %s', (env) => {
     expect(check.problems).toEqual([]);
     const instances = resources(env, 'AWS::DMS::ReplicationInstance').length;
     const tasks = resources(env, 'AWS::DMS::ReplicationTask').length;
-    expect(check.matched).toHaveLength(5 * instances + 2 * tasks);
+    expect(check.matched).toHaveLength(6 * instances + 2 * tasks);
     expect(resources(env, 'AWS::CloudWatch::Alarm')).toHaveLength(check.matched.length);
   });
 
@@ -297,14 +306,27 @@ describe('monitoring config errors', () => {
     expect(parse(monitoring)).toThrow(message);
   });
 
-  test('an instance class outside the table needs an explicit freeableMemoryBytes', () => {
-    const environments = { dev: exampleEnvironment('dev', { replicationInstance: { instanceClass: 'dms.x9.huge' } }) };
+  test('an instance class typo fails on the class, with the class meant, not on a monitoring field', () => {
+    const environments = { dev: exampleEnvironment('dev', { replicationInstance: { instanceClass: 'dms.t3.mediun' } }) };
     expect(() => buildTestApp(environments)).toThrow(
-      'cdk.json: environment "dev": monitoring.freeableMemoryBytes: instance class "dms.x9.huge" is not in the table of DMS instance classes: set monitoring.freeableMemoryBytes explicitly',
+      'cdk.json: environment "dev": replicationInstance.instanceClass: "dms.t3.mediun" is not a DMS instance class (did you mean "dms.t3.medium"?)',
     );
-    const fixed = { dev: exampleEnvironment('dev', { replicationInstance: { instanceClass: 'dms.x9.huge' }, monitoring: { freeableMemoryBytes: 1073741824 } }) };
+  });
+
+  test('a class the DMS table does not list needs explicit memory thresholds (its memory is unknown)', () => {
+    const environments = { dev: exampleEnvironment('dev', { replicationInstance: { instanceClass: 'dms.r7i.large' } }) };
+    expect(() => buildTestApp(environments)).toThrow(
+      'cdk.json: environment "dev": monitoring.freeableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.freeableMemoryBytes explicitly',
+    );
+    const fixed = {
+      dev: exampleEnvironment('dev', {
+        replicationInstance: { instanceClass: 'dms.r7i.large' },
+        monitoring: { freeableMemoryBytes: 1073741824, availableMemoryBytes: 2147483648 },
+      }),
+    };
     const template = Template.fromStack(stackOf(buildTestApp(fixed), 'dev'));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FreeableMemory', Threshold: 1073741824 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AvailableMemory', Threshold: 2147483648 });
   });
 
   test('a freeableMemoryBytes at or above the instance memory fails', () => {

@@ -49,7 +49,11 @@ export function dmsFixture(options: FixtureOptions = {}) {
   const secret = (id: string) =>
     secretsmanager.Secret.fromSecretCompleteArn(stack, id, `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${id}-AbCdEf`);
   const source = new SqlServerSourceEndpoint(stack, 'Source', { endpointIdentifier: 'test-source', secret: secret('src'), databaseName: 'AdventureWorks' });
-  const target = new AuroraMySqlTargetEndpoint(stack, 'Target', { endpointIdentifier: 'test-target', secret: secret('tgt') });
+  const target = new AuroraMySqlTargetEndpoint(stack, 'Target', {
+    endpointIdentifier: 'test-target',
+    secret: secret('tgt'),
+    certificateArn: 'arn:aws:dms:eu-west-1:111111111111:cert:RDSBUNDLE',
+  });
   const tasks = (options.tasks ?? ['sales']).map(
     (name) =>
       new ReplicationTask(stack, `Task-${name}`, {
