@@ -1,0 +1,3 @@
+export * from './config';
+export * from './github-roles';
+export * from './app';
