@@ -123,7 +123,7 @@ export function truncateDiff(text: string, maxChars: number): { text: string; tr
 export function renderOutputs(environment: string, outputs: Record<string, Record<string, string>>): string {
   const lines = [`### Deployed \`${environment}\``, ''];
   const stacks = Object.entries(outputs);
-  if (stacks.length === 0) return `${lines.join('\n')}No stack outputs were written.\n`;
+  if (stacks.length === 0) return `${lines.join('\n')}\nNo stack outputs were written.\n`;
   for (const [stack, values] of stacks) {
     lines.push(`**${stack}**`, '', '| Output | Value |', '| --- | --- |');
     for (const [key, value] of Object.entries(values)) lines.push(`| ${escapeCell(key)} | \`${escapeCell(value)}\` |`);
