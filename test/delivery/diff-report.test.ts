@@ -138,6 +138,21 @@ describe('what a reviewer is told', () => {
     expect(report.warnings[0].detail).toContain('Every task that uses it is replaced too');
   });
 
+  test('another task modification (no new run): stop it, and start a run afterwards to resume it', () => {
+    const text = [
+      'Stack DmsMigration-dev',
+      'Resources',
+      '[~] AWS::DMS::ReplicationTask Task-adventureworks TaskadventureworksA9ED84BE',
+      ' └─ [~] ReplicationTaskIdentifier',
+      '     ├─ [-] dev-adventureworks',
+      '     └─ [+] dev-adventureworks-v2',
+      '',
+    ].join('\n');
+    const [report] = classifyDiff(text);
+    expect(summary(report.warnings)).toEqual([['warning', 'Task `adventureworks` is modified (ReplicationTaskIdentifier)']]);
+    expect(report.warnings[0].detail).toMatch(/stop it before this deploys; .*`npm run --silent cli -- run start --env <environment> --task adventureworks`/);
+  });
+
   test('no differences: nothing changed, nothing to say', () => {
     const report = reportOf('no-differences.txt');
     expect(report).toEqual({ stackName: 'DmsMigration-dev', changed: false, resources: [], warnings: [] });
