@@ -2,6 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseEnvironments, stackName } from '../lib/config';
+import { addDeliveryStacks } from '../lib/delivery/app';
 import { DmsChecks } from '../lib/nag';
 import { MigrationStack } from '../lib/stacks/migration-stack';
 
@@ -15,6 +16,8 @@ export function buildApp(app: App, baseDir: string): App {
       description: `DMS migration SQL Server -> Aurora MySQL, environment ${config.name}`,
     });
   }
+  // Optional: GitHub OIDC roles per environment, when cdk.json has a `delivery` section.
+  addDeliveryStacks(app, environments);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DmsChecks(app));
   return app;
 }
