@@ -12,6 +12,7 @@ import { instanceIdentifier, stackName, taskIdentifier, TaskSettingsConfig } fro
 import { alarmNamePrefix, instanceAlarmNames, taskAlarmNames } from '../monitoring/alarm-names';
 import { runbookStateMachineName, stateMachineArn } from '../orchestration/names';
 import type { RunReport } from '../orchestration/run-report';
+import { hasEverRun } from '../orchestration/task-control';
 import { awsCall, AwsEnvironment, awsErrorName, describeAwsError } from '../cli/aws';
 import { CliError } from '../cli/io';
 import {
@@ -100,7 +101,8 @@ function taskStatus(
   const stopReason = dms.StopReason ?? null;
   const migrationType = dms.MigrationType ?? task.migrationType;
   const fullLoad = fullLoadProgress(dms, tables);
-  const hasRun = !!(dms.ReplicationTaskStartDate || dms.ReplicationTaskStats?.StartDate || dms.ReplicationTaskStats?.FreshStartDate);
+  // ReplicationTaskStartDate is the scheduled start; the actual one is in ReplicationTaskStats.
+  const hasRun = hasEverRun(dms);
   return {
     name: task.name,
     identifier: dms.ReplicationTaskIdentifier ?? '',

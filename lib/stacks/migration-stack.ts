@@ -18,7 +18,8 @@ import {
 } from '../dms';
 import { loadTableMappings, TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
-import { RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { DMS_SECRET_KEYS } from '../orchestration/preflight';
+import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
 
@@ -43,6 +44,8 @@ export class MigrationStack extends Stack {
   public readonly replicationInstance: ReplicationInstance;
   public readonly sourceEndpoint: SqlServerSourceEndpoint;
   public readonly targetEndpoint: AuroraMySqlTargetEndpoint;
+  public readonly sourceSecret: secretsmanager.ISecret;
+  public readonly sourceSecretKey?: kms.IKey;
   public readonly targetSecret: secretsmanager.ISecret;
   public readonly targetSecretKey?: kms.IKey;
   public readonly targetSecurityGroup: ec2.ISecurityGroup;
@@ -88,15 +91,15 @@ export class MigrationStack extends Stack {
       autoMinorVersionUpgrade: instanceSettings.autoMinorVersionUpgrade,
     });
 
-    const sourceSecret = importSecret(this, 'SourceSecret', config.source.secretArn);
-    const sourceSecretKey = importKey(this, 'SourceSecretKey', config.source.secretKmsKeyArn);
+    this.sourceSecret = importSecret(this, 'SourceSecret', config.source.secretArn);
+    this.sourceSecretKey = importKey(this, 'SourceSecretKey', config.source.secretKmsKeyArn);
     this.targetSecret = importSecret(this, 'TargetSecret', config.target.secretArn);
     this.targetSecretKey = importKey(this, 'TargetSecretKey', config.target.secretKmsKeyArn);
 
     this.sourceEndpoint = new SqlServerSourceEndpoint(this, 'SourceEndpoint', {
       endpointIdentifier: `${config.name}-sqlserver-source`,
-      secret: sourceSecret,
-      secretEncryptionKey: sourceSecretKey,
+      secret: this.sourceSecret,
+      secretEncryptionKey: this.sourceSecretKey,
       databaseName: config.source.databaseName,
       sslMode: config.source.sslMode as SqlServerSslMode,
       certificateArn: config.source.certificateArn,
@@ -170,6 +173,15 @@ export class MigrationStack extends Stack {
     return run;
   }
 
+  /** The endpoint secrets a run checks first: DMS reads username, password, host and port from them. */
+  private preflightSecrets(): PreflightSecret[] {
+    const { source, target } = this.config;
+    return [
+      { role: 'source endpoint', secret: this.sourceSecret, encryptionKey: this.sourceSecretKey, requiredKeys: DMS_SECRET_KEYS, expectedHost: source.serverName, expectedPort: source.port },
+      { role: 'target endpoint', secret: this.targetSecret, encryptionKey: this.targetSecretKey, requiredKeys: DMS_SECRET_KEYS, expectedHost: target.serverName, expectedPort: target.port },
+    ];
+  }
+
   /** The post-load runbook of every task, and the custom resources that start them on deploy. */
   private addRunbooks(config: EnvironmentConfig): MigrationRunbooks {
     const settings = config.restoration;
@@ -205,6 +217,7 @@ export class MigrationStack extends Stack {
         concurrency: settings.concurrency,
         deferBeforeLoad: settings.deferBeforeLoad,
         maxFullLoadWaitHours: settings.maxFullLoadWaitHours,
+        preflightSecrets: this.preflightSecrets(),
       });
       runbook.stateMachine.node.addDependency(task);
       return { name, runbook, databases, runKey: runKey(mappings.generation, task.settings, settings.runId), index };
