@@ -145,8 +145,8 @@ function fullLoadProgress(dms: ReplicationTask, tables: readonly TableStatus[]):
   };
 }
 
-/** The task, by its ReplicationTaskIdentifier; fails when the stack has not created it. */
-export async function findTask(aws: AwsEnvironment, task: TaskSettingsConfig): Promise<ReplicationTask> {
+/** The task, by its ReplicationTaskIdentifier (with its settings document when asked); fails when the stack has not created it. */
+export async function findTask(aws: AwsEnvironment, task: TaskSettingsConfig, withSettings = false): Promise<ReplicationTask> {
   const env = aws.environment;
   const id = taskIdentifier(env.name, task.name);
   const notFound = () =>
@@ -156,7 +156,7 @@ export async function findTask(aws: AwsEnvironment, task: TaskSettingsConfig): P
   let tasks: ReplicationTask[];
   try {
     const out = await aws.client(DatabaseMigrationServiceClient).send(
-      new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: true }),
+      new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: !withSettings }),
     );
     tasks = out.ReplicationTasks ?? [];
   } catch (err) {

@@ -34,6 +34,21 @@ export interface PreflightFinding {
   readonly reason: string;
 }
 
+/** The endpoint secrets of an environment and what they must hold (the runbook and the CLI check the same). */
+export function endpointSecretExpectations(env: {
+  readonly source: { readonly secretArn: string; readonly serverName: string; readonly port: number };
+  readonly target: { readonly secretArn: string; readonly serverName: string; readonly port: number };
+}): [SecretExpectation, SecretExpectation] {
+  const endpoint = (role: string, e: typeof env.source): SecretExpectation => ({
+    role,
+    secretId: e.secretArn,
+    requiredKeys: DMS_SECRET_KEYS,
+    expectedHost: e.serverName,
+    expectedPort: e.port,
+  });
+  return [endpoint('source endpoint', env.source), endpoint('target endpoint', env.target)];
+}
+
 /** Checks one secret's value (its SecretString) against what DMS and the stack need. */
 export function checkSecret(expect: SecretExpectation, secretString: string | undefined): PreflightFinding[] {
   const object = `${expect.role} secret ${expect.secretId}`;

@@ -178,7 +178,7 @@ export interface TaskRunbookProps {
   readonly preflightSecrets?: readonly PreflightSecret[];
 }
 
-/** A secret the preflight step checks, with what it must hold. */
+/** A secret the preflight step checks, with what it must hold (its id is the secret's ARN). */
 export interface PreflightSecret extends Omit<SecretExpectation, 'secretId'> {
   readonly secret: secretsmanager.ISecret;
   /** @default - the secret uses aws/secretsmanager */
@@ -223,7 +223,13 @@ export class TaskRunbook extends Construct {
         RUNBOOK_TRANSIENT_GRACE_SECONDS: String(transientStopGraceSeconds(task.settings.ErrorBehavior as Record<string, unknown> | undefined)),
         RUNBOOK_TARGET_TABLE_PREP_MODE: fullLoadSettings?.TargetTablePrepMode ?? 'DO_NOTHING',
         RUNBOOK_PREFLIGHT_SECRETS: JSON.stringify(
-          preflightSecrets.map(({ secret, encryptionKey: _key, ...expectation }): SecretExpectation => ({ ...expectation, secretId: secret.secretArn })),
+          preflightSecrets.map(({ role, requiredKeys, expectedHost, expectedPort, secret }): SecretExpectation => ({
+            role,
+            requiredKeys,
+            expectedHost,
+            expectedPort,
+            secretId: secret.secretArn,
+          })),
         ),
       },
     });

@@ -18,7 +18,7 @@ import {
 } from '../dms';
 import { loadTableMappings, TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
-import { DMS_SECRET_KEYS } from '../orchestration/preflight';
+import { endpointSecretExpectations } from '../orchestration/preflight';
 import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
@@ -175,10 +175,10 @@ export class MigrationStack extends Stack {
 
   /** The endpoint secrets a run checks first: DMS reads username, password, host and port from them. */
   private preflightSecrets(): PreflightSecret[] {
-    const { source, target } = this.config;
+    const [source, target] = endpointSecretExpectations(this.config);
     return [
-      { role: 'source endpoint', secret: this.sourceSecret, encryptionKey: this.sourceSecretKey, requiredKeys: DMS_SECRET_KEYS, expectedHost: source.serverName, expectedPort: source.port },
-      { role: 'target endpoint', secret: this.targetSecret, encryptionKey: this.targetSecretKey, requiredKeys: DMS_SECRET_KEYS, expectedHost: target.serverName, expectedPort: target.port },
+      { ...source, secret: this.sourceSecret, encryptionKey: this.sourceSecretKey },
+      { ...target, secret: this.targetSecret, encryptionKey: this.targetSecretKey },
     ];
   }
 
