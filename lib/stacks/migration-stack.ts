@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { CfnOutput, CustomResource, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CustomResource, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,6 +18,7 @@ import {
 } from '../dms';
 import { loadTableMappings, TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
+import { EVENTBRIDGE_MIN_ENGINE_VERSION } from '../monitoring/event-subscriptions';
 import { endpointSecretExpectations } from '../orchestration/preflight';
 import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
 import { acknowledgeFindings } from '../nag/acknowledgments';
@@ -156,6 +157,14 @@ export class MigrationStack extends Stack {
       settings: config.monitoring,
     });
 
+    if (config.monitoring.dmsEvents === 'eventbridge' && compareVersions(instanceSettings.engineVersion, EVENTBRIDGE_MIN_ENGINE_VERSION) < 0) {
+      // A warning, not an error: DMS decides what it sends; the rule costs nothing if it never matches.
+      Annotations.of(this.monitoring).addWarningV2(
+        'dms-migration:events-engine-version',
+        `${config.configFile}: environment "${config.name}": monitoring.dmsEvents "eventbridge" with replicationInstance.engineVersion ${instanceSettings.engineVersion}: the DMS User Guide documents EventBridge events from engine ${EVENTBRIDGE_MIN_ENGINE_VERSION}; set monitoring.dmsEvents to "event-subscriptions" for older engines`,
+      );
+    }
+
     if (config.restoration.enabled) this.runbooks = this.addRunbooks(config);
 
     new CfnOutput(this, 'ReplicationInstanceIdentifier', { value: identifier });
@@ -254,6 +263,17 @@ function importSecret(scope: Construct, id: string, arn: string): secretsmanager
 
 function importKey(scope: Construct, id: string, arn: string | undefined): kms.IKey | undefined {
   return arn ? kms.Key.fromKeyArn(scope, id, arn) : undefined;
+}
+
+/** Compares dotted version numbers (3.4.6 < 3.5.4 < 3.10.0). */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Changes exactly when what a run depends on changes: the mapping, the task settings, or the configured run id. */

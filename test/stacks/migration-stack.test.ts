@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { buildTestApp, exampleEnvironment, exampleEnvironments, PROJECT_ROOT, stackOf, templateOf } from '../support/app';
 import { normalisedTemplate } from '../support/snapshot';
 
@@ -113,6 +113,16 @@ test('dev creates the account-wide roles and orders the subnet group after dms-v
 
 test('prod, whose account has the roles already, does not create them', () => {
   expect(Object.keys(templates.prod.findResources('AWS::IAM::Role', { Properties: { RoleName: 'dms-vpc-role' } }))).toHaveLength(0);
+});
+
+test('EventBridge DMS events with an engine older than the User Guide names warn, and never block', () => {
+  const stack = stackOf(buildTestApp({ dev: exampleEnvironment('dev', { replicationInstance: { engineVersion: '3.4.5' } }) }), 'dev');
+  Annotations.fromStack(stack).hasWarning(
+    '/DmsMigration-dev/Monitoring',
+    Match.stringLikeRegexp('monitoring.dmsEvents "eventbridge" with replicationInstance.engineVersion 3.4.5: the DMS User Guide documents EventBridge events from engine 3.4.6'),
+  );
+  const recent = stackOf(buildTestApp({ dev: exampleEnvironment('dev', { replicationInstance: { engineVersion: '3.5.4' } }) }), 'dev');
+  Annotations.fromStack(recent).hasNoWarning('/DmsMigration-dev/Monitoring', Match.stringLikeRegexp('EventBridge'));
 });
 
 test('a production environment defaults to Multi-AZ', () => {
