@@ -46,8 +46,8 @@ export class FunctionLogRole extends Construct {
   }
 }
 
-/** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). */
-function bundledFunction(
+/** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). Used by every function of lib/orchestration. */
+export function bundledFunction(
   scope: Construct,
   id: string,
   props: Omit<nodejs.NodejsFunctionProps, 'runtime' | 'bundling' | 'role' | 'logGroup'> & { entry: string; description: string },

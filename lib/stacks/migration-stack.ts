@@ -21,6 +21,7 @@ import { MigrationMonitoring } from '../monitoring';
 import { EVENTBRIDGE_MIN_ENGINE_VERSION } from '../monitoring/event-subscriptions';
 import { endpointSecretExpectations } from '../orchestration/preflight';
 import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { DmsVpcRoleReadiness } from '../orchestration/vpc-role-readiness';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
 
@@ -52,6 +53,8 @@ export class MigrationStack extends Stack {
   public readonly targetSecurityGroup: ec2.ISecurityGroup;
   public readonly tasks: readonly MigrationTask[];
   public readonly accountRoles?: DmsAccountRoles;
+  /** Waits for dms-vpc-role to be usable by DMS before the subnet group, when this stack creates the role. */
+  public readonly vpcRoleReadiness?: DmsVpcRoleReadiness;
   public readonly monitoring: MigrationMonitoring;
   public readonly runbooks?: MigrationRunbooks;
 
@@ -75,8 +78,17 @@ export class MigrationStack extends Stack {
       replicationSubnetGroupIdentifier: `${identifier}-subnets`,
       subnetIds: config.replicationSubnetIds,
     });
-    // DMS needs dms-vpc-role before it can create a subnet group.
-    if (this.accountRoles) subnetGroup.node.addDependency(this.accountRoles.vpcRole);
+    // DMS needs dms-vpc-role before it can create a subnet group, and a dependency on the role
+    // is not enough: IAM propagation makes a first deploy fail now and then. The subnet group
+    // waits for a probe that completes once DMS can use the role.
+    if (this.accountRoles) {
+      this.vpcRoleReadiness = new DmsVpcRoleReadiness(this, 'DmsVpcRoleReady', {
+        vpcRole: this.accountRoles.vpcRole,
+        subnetId: config.replicationSubnetIds[0],
+        probeIdentifier: `${identifier}-vpc-role-probe`,
+      });
+      subnetGroup.node.addDependency(this.accountRoles.vpcRole, this.vpcRoleReadiness);
+    }
 
     const instanceSettings = config.replicationInstance;
     this.replicationInstance = new ReplicationInstance(this, 'ReplicationInstance', {

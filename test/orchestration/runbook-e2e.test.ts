@@ -180,7 +180,7 @@ beforeAll(async () => {
 
   const env = exampleEnvironment('dev', { restoration: { deferBeforeLoad: true, databases: dbs } });
   const template = Template.fromStack(stackOf(buildTestApp({ dev: env }), 'dev'));
-  const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }>;
+  const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'dms-runbook-dev-adventureworks' } })) as Array<{ Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }>;
   const text = sm.Properties.DefinitionString['Fn::Join'][1]
     .map((part) => (typeof part === 'string' ? part : ((part as { 'Fn::GetAtt': [string] })['Fn::GetAtt']?.[0] ?? 'TOKEN')))
     .join('');

@@ -15,7 +15,7 @@ function only(template: Template, type: string, props: Record<string, unknown> =
 }
 
 function definition(template: Template): { States: Record<string, Record<string, unknown>>; StartAt: string } {
-  const sm = only(template, 'AWS::StepFunctions::StateMachine');
+  const sm = only(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: 'dms-runbook-dev-adventureworks' });
   const body = sm.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] };
   // Tokens (function ARNs) are replaced by placeholders so the JSON parses.
   const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
