@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -50,6 +51,8 @@ test('an RDS-managed master secret as the target: says host and port are missing
   );
   expect(stdout).toContain('1 problem(s): DMS cannot connect until they are fixed');
   expect(stdout).not.toMatch(/hunter2|admin|p1/);
+  // The README shows this very output.
+  expect(fs.readFileSync('README.md', 'utf8')).toContain(stdout);
 });
 
 test('--json prints one document', async () => {

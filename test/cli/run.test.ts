@@ -164,6 +164,8 @@ describe('run start', () => {
         '',
       ].join('\n'),
     );
+    // The README shows this very plan.
+    expect(fs.readFileSync('README.md', 'utf8')).toContain(first.stdout);
 
     const second = await run('start', '--env', 'dev', '--reload-target', '--confirm', token);
     expect(second.code).toBe(0);
