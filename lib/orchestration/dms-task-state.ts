@@ -116,13 +116,18 @@ export function statusKind(status: string | null | undefined): StatusKind {
 /**
  * Seconds a task may stay stopped for a transient reason before the run stops waiting for DMS
  * to restart it: twice the longest pause DMS makes between two restart attempts
- * (RecoverableErrorThrottlingMax), so that one missed attempt is not taken for the end.
+ * (RecoverableErrorThrottlingMax with throttling on, the default; RecoverableErrorInterval
+ * without), so that one missed attempt is not taken for the end; at least half an hour, as a
+ * restart itself takes minutes.
  */
-export function transientStopGraceSeconds(errorBehavior: { RecoverableErrorThrottlingMax?: unknown; RecoverableErrorInterval?: unknown } | undefined): number {
-  const throttlingMax = typeof errorBehavior?.RecoverableErrorThrottlingMax === 'number' ? errorBehavior.RecoverableErrorThrottlingMax : DEFAULT_RECOVERABLE_ERROR_THROTTLING_MAX;
-  const interval = typeof errorBehavior?.RecoverableErrorInterval === 'number' ? errorBehavior.RecoverableErrorInterval : 5;
-  return 2 * Math.max(throttlingMax, interval);
+export function transientStopGraceSeconds(errorBehavior: Readonly<Record<string, unknown>> | undefined): number {
+  const num = (key: string, fallback: number) => (typeof errorBehavior?.[key] === 'number' ? (errorBehavior[key] as number) : fallback);
+  const interval = num('RecoverableErrorInterval', DEFAULT_RECOVERABLE_ERROR_INTERVAL);
+  const longestPause = errorBehavior?.RecoverableErrorThrottling === false ? interval : Math.max(num('RecoverableErrorThrottlingMax', DEFAULT_RECOVERABLE_ERROR_THROTTLING_MAX), interval);
+  return Math.max(2 * longestPause, MIN_TRANSIENT_GRACE_SECONDS);
 }
 
-/** "Error handling task settings": RecoverableErrorThrottlingMax defaults to 1800 s. */
+/** "Error handling task settings": RecoverableErrorThrottlingMax defaults to 1800 s, RecoverableErrorInterval to 5 s. */
 export const DEFAULT_RECOVERABLE_ERROR_THROTTLING_MAX = 1800;
+export const DEFAULT_RECOVERABLE_ERROR_INTERVAL = 5;
+export const MIN_TRANSIENT_GRACE_SECONDS = 1800;

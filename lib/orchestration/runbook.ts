@@ -220,7 +220,7 @@ export class TaskRunbook extends Construct {
         RUNBOOK_DEFER_BEFORE_LOAD: String(props.deferBeforeLoad),
         RUNBOOK_TOPIC_ARN: props.alarmTopic.topicArn,
         RUNBOOK_MAX_WAIT_HOURS: String(props.maxFullLoadWaitHours),
-        RUNBOOK_TRANSIENT_GRACE_SECONDS: String(transientStopGraceSeconds(task.settings.ErrorBehavior as Record<string, unknown> | undefined)),
+        RUNBOOK_TRANSIENT_GRACE_SECONDS: String(transientStopGraceSeconds(task.settings.ErrorBehavior as Readonly<Record<string, unknown>> | undefined)),
         RUNBOOK_TARGET_TABLE_PREP_MODE: fullLoadSettings?.TargetTablePrepMode ?? 'DO_NOTHING',
         RUNBOOK_PREFLIGHT_SECRETS: JSON.stringify(
           preflightSecrets.map(({ role, requiredKeys, expectedHost, expectedPort, secret }): SecretExpectation => ({

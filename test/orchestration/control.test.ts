@@ -362,9 +362,11 @@ describe('stop reasons (one list, shared with the CLI)', () => {
     });
   });
 
-  test('the grace period is twice the longest pause DMS makes between restart attempts', () => {
+  test('the grace period is twice the longest pause DMS makes between restart attempts, at least half an hour', () => {
     expect(transientStopGraceSeconds(undefined)).toBe(3600);
-    expect(transientStopGraceSeconds({ RecoverableErrorThrottlingMax: 600 })).toBe(1200);
+    expect(transientStopGraceSeconds({ RecoverableErrorThrottlingMax: 3600 })).toBe(7200);
+    expect(transientStopGraceSeconds({ RecoverableErrorThrottlingMax: 600 })).toBe(1800);
+    expect(transientStopGraceSeconds({ RecoverableErrorThrottling: false, RecoverableErrorInterval: 5, RecoverableErrorThrottlingMax: 7200 })).toBe(1800);
   });
 
   test('a transient stop does not fail the run: the poll waits through it and DMS restarts the task', async () => {
