@@ -118,18 +118,15 @@ async function runCommand(args: readonly string[], io: CliIo, deps: RunDependenc
   if (options['reload-target']) {
     // Two steps: the plan and its token first; a start only when the token matches the plan now.
     const plans: ReloadPlan[] = [];
-    for (const task of tasks) {
+    for (const [i, task] of tasks.entries()) {
       const dmsTask = await findTask(aws, task, true);
-      plans.push(reloadPlan(task.name, dmsTask, await readTableStatistics(aws, dmsTask)));
+      const plan = reloadPlan(task.name, dmsTask, await readTableStatistics(aws, dmsTask));
+      // A run in progress (or no runbook) blocks the reload like the task's own state does.
+      plans.push({ ...plan, refusal: plan.refusal ?? refuse('start', statuses[i]) });
     }
     const token = reloadToken(environment.name, plans);
-    const blocked = plans.some((p) => p.refusal) || statuses.some((s) => refuse('start', s));
-    if (options.confirm === undefined || blocked) {
+    if (options.confirm === undefined || plans.some((p) => p.refusal)) {
       io.stdout.write(renderReloadPlan(environment.name, plans, token));
-      for (const status of statuses) {
-        const refusal = refuse('start', status);
-        if (refusal) io.stderr.write(`${status.task}: ${refusal}\n`);
-      }
       return EXIT_FAILED;
     }
     if (options.confirm !== token) {

@@ -164,9 +164,6 @@ export interface RestorationStatus {
   readonly cause: string | null;
 }
 
-/** Whether DMS stopped the task at the post-load point (the shared list in lib/orchestration/dms-task-state.ts). */
-export { isPostLoadStopReason } from '../orchestration/dms-task-state';
-
 export const TABLE_STATE = {
   NOT_EXIST: 'Table does not exist',
   BEFORE_LOAD: 'Before load',

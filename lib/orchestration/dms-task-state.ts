@@ -80,10 +80,6 @@ export function describeStopReason(stopReason: string | null | undefined): StopR
   return BY_CODE.get(code) ?? { code, outcome: 'failed', meaning: 'a stop reason that is not in the DMS API Reference list' };
 }
 
-export function isPostLoadStopReason(stopReason: string | null | undefined): boolean {
-  return describeStopReason(stopReason)?.outcome === 'post-load';
-}
-
 /**
  * What a task status means for a run:
  * - `transitional`: DMS is working on the task; look again later.

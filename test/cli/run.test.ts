@@ -196,6 +196,15 @@ describe('run start', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
+  test('a run in progress blocks the reload plan too', async () => {
+    latest('RUNNING');
+    dmsTask();
+    const { code, stdout } = await run('start', '--env', 'dev', '--reload-target');
+    expect(code).toBe(1);
+    expect(stdout).toContain(`  cannot reload: a run is in progress (${EXEC})`);
+    expect(stdout).not.toContain('--confirm');
+  });
+
   test('--confirm without --reload-target is an error', async () => {
     const { code, stderr } = await run('start', '--env', 'dev', '--confirm', 'abc');
     expect(code).toBe(2);
