@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'cutover-check': async () => (await import('./cutover-check')).command,
   restore: async () => (await import('./restore')).command,
   run: async () => (await import('./run')).command,
+  preflight: async () => (await import('./preflight')).command,
 };
 
 export function usage(): string {

@@ -9,6 +9,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { EnvironmentConfig } from '../config';
+import { findTask, readTableStatistics } from '../operator/collect';
+import { ReloadPlan, reloadPlan, reloadToken, renderReloadPlan } from '../operator/reload';
 import { runbookStateMachineName, stateMachineArn } from '../orchestration/names';
 import { RunReport } from '../orchestration/run-report';
 import { loadEnvironment, parseOptions, selectTasks } from '../operator/options';
@@ -20,7 +22,7 @@ import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
  * (the Step Functions workflow `cdk deploy` starts) without deploying.
  */
 
-export const RUN_USAGE = `usage: npm run --silent cli -- run start|status|retry --env NAME [--task NAME] [--json] [--reload-target] [--config FILE]
+export const RUN_USAGE = `usage: npm run --silent cli -- run start|status|retry --env NAME [--task NAME] [--json] [--reload-target [--confirm TOKEN]] [--config FILE]
 
   start    start a new run of each task's runbook (refused while one is running)
   status   the latest run of each task: state, current step, report
@@ -31,8 +33,11 @@ options:
   --env NAME        environment in the config (required)
   --task NAME       only this task (default: every task of the environment)
   --json            status: print one JSON document
-  --reload-target   start: reload every table from the source (DMS reload-target). Never chosen
-                    otherwise; it truncates nothing itself, but reloads the whole selection.
+  --reload-target   start: reload every table from the source (DMS reload-target). Two steps:
+                    without --confirm it prints what DMS will empty and a token, and starts
+                    nothing; with --confirm TOKEN it starts exactly that plan. Never chosen
+                    otherwise.
+  --confirm TOKEN   the token the plan printed (it no longer matches once the task changed)
   --config FILE     config file with context.environments (default: cdk.json)
 
 Exit 0 when done (status: the latest runs did not fail), 1 when refused or a latest run failed,
@@ -49,6 +54,7 @@ const OPTIONS = {
   task: { type: 'string' },
   json: { type: 'boolean' },
   'reload-target': { type: 'boolean' },
+  confirm: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -94,6 +100,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: RunDependenc
     throw new CliError(`environment "${environment.name}" has restoration.enabled false in ${environment.configFile}: it has no runbook`);
   }
   if (options['reload-target'] && sub !== 'start') throw new CliError('--reload-target goes with `run start` only');
+  if (options.confirm !== undefined && !options['reload-target']) throw new CliError('--confirm goes with `run start --reload-target` only');
   const aws = await connectEnvironment(environment, io, { clientFactory: deps.clientFactory });
   const sfn = aws.client(SFNClient);
   const now = deps.now ?? (() => new Date());
@@ -108,6 +115,26 @@ async function runCommand(args: readonly string[], io: CliIo, deps: RunDependenc
   }
 
   let refused = false;
+  if (options['reload-target']) {
+    // Two steps: the plan and its token first; a start only when the token matches the plan now.
+    const plans: ReloadPlan[] = [];
+    for (const [i, task] of tasks.entries()) {
+      const dmsTask = await findTask(aws, task, true);
+      const plan = reloadPlan(task.name, dmsTask, await readTableStatistics(aws, dmsTask));
+      // A run in progress (or no runbook) blocks the reload like the task's own state does.
+      plans.push({ ...plan, refusal: plan.refusal ?? refuse('start', statuses[i]) });
+    }
+    const token = reloadToken(environment.name, plans);
+    if (options.confirm === undefined || plans.some((p) => p.refusal)) {
+      io.stdout.write(renderReloadPlan(environment.name, plans, token));
+      return EXIT_FAILED;
+    }
+    if (options.confirm !== token) {
+      io.stdout.write(renderReloadPlan(environment.name, plans, token));
+      io.stderr.write(`--confirm ${options.confirm} does not match the plan as it is now (${token}): the task or its tables changed since it was printed; read the plan above and confirm again\n`);
+      return EXIT_FAILED;
+    }
+  }
   for (const status of statuses) {
     const refusal = refuse(sub as Subcommand, status);
     if (refusal) {
@@ -120,7 +147,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: RunDependenc
     const out = await awsCall('states:StartExecution', status.stateMachineArn, () =>
       sfn.send(new StartExecutionCommand({ stateMachineArn: status.stateMachineArn, name, input: JSON.stringify(input) })),
     );
-    io.stdout.write(`${status.task}: started ${out.executionArn}${options['reload-target'] ? ' (reload-target: every table is loaded again)' : ''}\n`);
+    io.stdout.write(`${status.task}: started ${out.executionArn}${options['reload-target'] ? ' (reload-target: DMS empties every table of the task and loads it again)' : ''}\n`);
   }
   return refused ? EXIT_FAILED : EXIT_OK;
 }

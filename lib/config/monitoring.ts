@@ -119,6 +119,12 @@ export const monitoringSchema = z
     notifications: notificationsSchema,
     /** Create the environment's CloudWatch dashboard. Default true. */
     dashboard: z.boolean().default(true),
+    /**
+     * How DMS events reach the alarm topic: "eventbridge" (default; an EventBridge rule, which the
+     * DMS User Guide recommends from engine 3.4.6) or "event-subscriptions" (DMS event
+     * subscriptions to SNS, the mechanism of engine 3.4.5 and earlier).
+     */
+    dmsEvents: z.enum(['eventbridge', 'event-subscriptions']).default('eventbridge'),
   })
   .prefault({});
 

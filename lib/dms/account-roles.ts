@@ -6,6 +6,12 @@ import { Construct } from 'constructs';
  * instances in a VPC) and `dms-cloudwatch-logs-role` (to write task logs). They exist once per
  * account, so only one stack per account may create them; the others must not, or their
  * deployment fails with "already exists".
+ *
+ * A new dms-vpc-role is not usable by DMS the moment CloudFormation has created it (IAM
+ * propagates it): a subnet group created right after fails now and then with "The IAM Role
+ * ... dms-vpc-role is not configured properly". The stack that creates the roles therefore
+ * orders its subnet group after DmsVpcRoleReadiness (lib/orchestration/vpc-role-readiness.ts),
+ * which waits until DMS accepts the role.
  */
 export class DmsAccountRoles extends Construct {
   public readonly vpcRole: iam.Role;

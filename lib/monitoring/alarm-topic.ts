@@ -1,12 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
-/** Service principals that publish to the alarm topic: CloudWatch alarms and DMS event subscriptions. */
-export const ALARM_TOPIC_PUBLISHERS = ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] as const;
+/** The service principal of CloudWatch alarms, which always publish to the alarm topic. */
+export const CLOUDWATCH_PRINCIPAL = 'cloudwatch.amazonaws.com';
 
 export interface AlarmTopicProps {
   /** @default - CloudFormation generates one */
@@ -22,8 +22,8 @@ export interface AlarmTopicProps {
 }
 
 /**
- * An SNS topic that CloudWatch alarms and DMS events can publish to: encrypted with a customer
- * managed key (rotation on) whose policy lets those services use it (the AWS managed aws/sns key
+ * An SNS topic that CloudWatch alarms (and, once allowed, DMS events) publish to: encrypted with
+ * a customer managed key (rotation on) whose policy lets those services use it (the AWS managed aws/sns key
  * cannot be used by CloudWatch), publishing only over TLS, with email and HTTPS subscriptions.
  */
 export class AlarmTopic extends Construct {
@@ -39,12 +39,12 @@ export class AlarmTopic extends Construct {
       enableKeyRotation: true,
       alias: props.keyAlias,
     });
-    // CloudWatch and DMS publish with their service principals; SNS encrypts each message with a
-    // data key generated under this key on their behalf.
+    // CloudWatch publishes with its service principal; SNS encrypts each message with a data key
+    // generated under this key on its behalf.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowAlarmPublishers',
-        principals: ALARM_TOPIC_PUBLISHERS.map((service) => new iam.ServicePrincipal(service)),
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }),
@@ -57,11 +57,12 @@ export class AlarmTopic extends Construct {
       enforceSSL: true,
     });
     // A topic policy replaces SNS's default policy: name the publishing services explicitly,
-    // limited to this account's alarms and DMS resources (confused-deputy protection).
+    // limited to this account's alarms (confused-deputy protection). Other publishers are added
+    // with allowEventBridgeRule / allowDmsEventSubscriptions.
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowAlarmPublishers',
-        principals: ALARM_TOPIC_PUBLISHERS.map((service) => new iam.ServicePrincipal(service)),
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
@@ -74,5 +75,41 @@ export class AlarmTopic extends Construct {
     for (const url of props.httpsUrls ?? []) {
       this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
     }
+  }
+
+  /**
+   * Lets one EventBridge rule publish (DMS events). EventBridge's "Cross-service confused deputy
+   * prevention" page: "For EventBridge event bus rule targets, the value of aws:SourceArn must be
+   * the rule ARN".
+   */
+  public allowEventBridgeRule(ruleArn: string): void {
+    this.allowServicePublisher('AllowEventBridgeRule', 'events.amazonaws.com', ruleArn);
+  }
+
+  /**
+   * Lets this account's DMS event subscriptions publish. The DMS User Guide ("Validating the
+   * access policy of your SNS topic") recommends the `aws:SourceArn` condition with "the DMS
+   * EventSubscription Arn ... or *": `arn:<partition>:dms:<region>:<account>:es:*`.
+   */
+  public allowDmsEventSubscriptions(): void {
+    const stack = Stack.of(this);
+    this.allowServicePublisher(
+      'AllowDmsEventSubscriptions',
+      'dms.amazonaws.com',
+      stack.formatArn({ service: 'dms', resource: 'es', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+  }
+
+  /**
+   * A service principal may publish for sources matching `sourceArn` in this account, in the
+   * topic policy and in the key policy alike (the SNS Developer Guide, "Enable compatibility
+   * between event sources from AWS services and encrypted topics": kms:GenerateDataKey* and
+   * kms:Decrypt, with aws:SourceAccount and aws:SourceArn against confused deputies).
+   */
+  private allowServicePublisher(sid: string, service: string, sourceArn: string): void {
+    const conditions = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnLike: { 'aws:SourceArn': sourceArn } };
+    const principals = [new iam.ServicePrincipal(service)];
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({ sid, principals, actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }));
+    this.key.addToResourcePolicy(new iam.PolicyStatement({ sid, principals, actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }));
   }
 }

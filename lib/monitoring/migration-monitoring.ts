@@ -8,7 +8,7 @@ import { IReplicationInstance, IReplicationTask } from '../dms';
 import { alarmNamePrefix, alarmTopicName, dashboardName } from './alarm-names';
 import { AlarmTopic } from './alarm-topic';
 import { MigrationDashboard } from './dashboard';
-import { DmsEventSubscriptions } from './event-subscriptions';
+import { DmsEventRule, DmsEventSubscriptions, IDmsEventSource } from './event-subscriptions';
 import { DmsInstanceAlarms } from './instance-alarms';
 import { DmsTaskAlarms } from './task-alarms';
 import { parseMonitoringSettings, resolveInstanceThresholds, resolveTaskThresholds, TaskThresholds } from './thresholds';
@@ -42,7 +42,8 @@ export interface MigrationMonitoringProps {
  *   DiskQueueDepth alarms on ReplicationInstanceIdentifier.
  * - Per task: CDCLatencySource and CDCLatencyTarget alarms on ReplicationInstanceIdentifier +
  *   ReplicationTaskIdentifier (the task's resource identifier).
- * - Every alarm notifies the topic on ALARM and on OK; DMS instance and task events go to it too.
+ * - Every alarm notifies the topic on ALARM and on OK; DMS instance and task events go to it too
+ *   (an EventBridge rule by default, DMS event subscriptions as the option).
  *
  * Usable outside MigrationStack: give it any IReplicationInstance / IReplicationTask (imported
  * ones included), and add more with monitorReplicationInstance / monitorTask.
@@ -53,7 +54,11 @@ export class MigrationMonitoring extends Construct {
   /** The customer managed key the topic is encrypted with. */
   public readonly alarmTopicKey: kms.IKey;
   public readonly settings: MonitoringSettings;
-  public readonly eventSubscriptions: DmsEventSubscriptions;
+  /** DMS event subscriptions, when `settings.dmsEvents` is "event-subscriptions". */
+  public readonly eventSubscriptions?: DmsEventSubscriptions;
+  /** The EventBridge rule for DMS events, when `settings.dmsEvents` is "eventbridge" (the default). */
+  public readonly eventRule?: DmsEventRule;
+  private readonly dmsEvents: IDmsEventSource;
   /** @default - undefined when `settings.dashboard` is false */
   public readonly dashboard?: MigrationDashboard;
   /** The alarms of the main replication instance. */
@@ -82,11 +87,19 @@ export class MigrationMonitoring extends Construct {
     this.alarmTopic = topic.topic;
     this.alarmTopicKey = topic.key;
 
-    this.eventSubscriptions = new DmsEventSubscriptions(this, 'Events', {
-      environmentName: props.environmentName,
-      topic: this.alarmTopic,
-      topicDependency: topic,
-    });
+    if (this.settings.dmsEvents === 'eventbridge') {
+      this.eventRule = new DmsEventRule(this, 'DmsEvents', { ruleName: `dms-migration-${props.environmentName}-dms-events`, topic: this.alarmTopic });
+      topic.allowEventBridgeRule(this.eventRule.ruleArn);
+      this.dmsEvents = this.eventRule;
+    } else {
+      topic.allowDmsEventSubscriptions();
+      this.eventSubscriptions = new DmsEventSubscriptions(this, 'Events', {
+        environmentName: props.environmentName,
+        topic: this.alarmTopic,
+        topicDependency: topic,
+      });
+      this.dmsEvents = this.eventSubscriptions;
+    }
 
     if (this.settings.dashboard) {
       this.dashboard = new MigrationDashboard(this, 'Dashboard', {
@@ -116,7 +129,7 @@ export class MigrationMonitoring extends Construct {
       topic: this.alarmTopic,
     });
     this.instanceAlarmSets.push(alarms);
-    this.eventSubscriptions.addReplicationInstance(instance);
+    this.dmsEvents.addReplicationInstance(instance);
     this.dashboard?.addReplicationInstance(instance, alarms);
     return alarms;
   }
@@ -138,7 +151,7 @@ export class MigrationMonitoring extends Construct {
       topic: this.alarmTopic,
     });
     this.taskAlarmSets.push(alarms);
-    this.eventSubscriptions.addTask(task);
+    this.dmsEvents.addTask(task);
     this.dashboard?.addTask(task, alarms);
     return alarms;
   }

@@ -1,6 +1,8 @@
 import { CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { FunctionLogRole } from '../orchestration/runbook';
 import type { MigrationStack } from '../stacks/migration-stack';
 
@@ -22,6 +24,16 @@ export function acknowledgeFindings(stack: MigrationStack): void {
         `DMS looks this fixed-name account role up and documents it with exactly the AWS managed policy ${policy}, which AWS keeps in step with the service`,
       );
     }
+  }
+
+  const readiness = stack.vpcRoleReadiness;
+  if (readiness) {
+    acknowledgeProvider(readiness.provider, [readiness.onEventFunction, readiness.isCompleteFunction], [readiness.frameworkRole, readiness.waiterRole]);
+    acknowledge(
+      readiness.isCompleteFunction.role!,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dms:${pseudo(stack.region, 'Region')}:${pseudo(stack.account, 'AccountId')}:subgrp:*]`,
+      "DMS names subnet-group ARNs by a generated id, unknown before creation; the probe's only call asks for a one-subnet group, which DMS refuses (two AZs required) once dms-vpc-role works",
+    );
   }
 
   // Subnets and the VPC are imported by id: synth makes no lookups.
@@ -76,19 +88,9 @@ export function acknowledgeFindings(stack: MigrationStack): void {
     }
   }
   const trigger = runbooks.trigger;
-  const invokesVersions = 'The custom-resource framework invokes this function and its own versions (ARN:*), nothing beyond it';
   const handlers = [trigger.onEventFunction, trigger.isCompleteFunction].filter((fn) => fn !== undefined);
-  for (const role of [trigger.frameworkRole, trigger.waiterRole]) {
-    if (!role) continue;
-    for (const fn of handlers) acknowledge(role, `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`, invokesVersions);
-  }
+  acknowledgeProvider(trigger.provider, handlers, [trigger.frameworkRole, trigger.waiterRole]);
   if (trigger.isCompleteFunction) {
-    const waiter = trigger.provider.node.findChild('waiter-state-machine');
-    for (const frameworkFunction of ['framework-isComplete', 'framework-onTimeout']) {
-      acknowledge(waiter, `AwsSolutions-IAM5[Resource::<${logicalId(trigger.provider.node.findChild(frameworkFunction))}.Arn>:*]`, invokesVersions);
-    }
-    acknowledge(waiter, 'AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs delivery, required for logging ALL, has no resource-level permissions');
-    acknowledge(waiter, 'AwsSolutions-SF2', "The custom-resource framework's waiter state machine offers no tracing option; it only polls isComplete");
     for (const { runbook } of runbooks.taskRunbooks) {
       acknowledge(
         trigger.isCompleteFunction.role!,
@@ -97,6 +99,22 @@ export function acknowledgeFindings(stack: MigrationStack): void {
       );
     }
   }
+}
+
+/** The findings of a custom-resource Provider framework: its roles invoke the handlers, its waiter polls. */
+function acknowledgeProvider(provider: cr.Provider, handlers: readonly IConstruct[], roles: ReadonlyArray<iam.IRole | undefined>): void {
+  const invokesVersions = 'The custom-resource framework invokes this function and its own versions (ARN:*), nothing beyond it';
+  for (const role of roles) {
+    if (!role) continue;
+    for (const fn of handlers) acknowledge(role, `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`, invokesVersions);
+  }
+  const waiter = provider.node.tryFindChild('waiter-state-machine');
+  if (!waiter) return;
+  for (const frameworkFunction of ['framework-isComplete', 'framework-onTimeout']) {
+    acknowledge(waiter, `AwsSolutions-IAM5[Resource::<${logicalId(provider.node.findChild(frameworkFunction))}.Arn>:*]`, invokesVersions);
+  }
+  acknowledge(waiter, 'AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs delivery, required for logging ALL, has no resource-level permissions');
+  acknowledge(waiter, 'AwsSolutions-SF2', "The custom-resource framework's waiter state machine offers no tracing option; it only polls isComplete");
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {

@@ -12,6 +12,7 @@ import { instanceIdentifier, stackName, taskIdentifier, TaskSettingsConfig } fro
 import { alarmNamePrefix, instanceAlarmNames, taskAlarmNames } from '../monitoring/alarm-names';
 import { runbookStateMachineName, stateMachineArn } from '../orchestration/names';
 import type { RunReport } from '../orchestration/run-report';
+import { hasEverRun } from '../orchestration/task-control';
 import { awsCall, AwsEnvironment, awsErrorName, describeAwsError } from '../cli/aws';
 import { CliError } from '../cli/io';
 import {
@@ -100,7 +101,8 @@ function taskStatus(
   const stopReason = dms.StopReason ?? null;
   const migrationType = dms.MigrationType ?? task.migrationType;
   const fullLoad = fullLoadProgress(dms, tables);
-  const hasRun = !!(dms.ReplicationTaskStartDate || dms.ReplicationTaskStats?.StartDate || dms.ReplicationTaskStats?.FreshStartDate);
+  // ReplicationTaskStartDate is the scheduled start; the actual one is in ReplicationTaskStats.
+  const hasRun = hasEverRun(dms);
   return {
     name: task.name,
     identifier: dms.ReplicationTaskIdentifier ?? '',
@@ -143,8 +145,8 @@ function fullLoadProgress(dms: ReplicationTask, tables: readonly TableStatus[]):
   };
 }
 
-/** The task, by its ReplicationTaskIdentifier; fails when the stack has not created it. */
-export async function findTask(aws: AwsEnvironment, task: TaskSettingsConfig): Promise<ReplicationTask> {
+/** The task, by its ReplicationTaskIdentifier (with its settings document when asked); fails when the stack has not created it. */
+export async function findTask(aws: AwsEnvironment, task: TaskSettingsConfig, withSettings = false): Promise<ReplicationTask> {
   const env = aws.environment;
   const id = taskIdentifier(env.name, task.name);
   const notFound = () =>
@@ -154,7 +156,7 @@ export async function findTask(aws: AwsEnvironment, task: TaskSettingsConfig): P
   let tasks: ReplicationTask[];
   try {
     const out = await aws.client(DatabaseMigrationServiceClient).send(
-      new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: true }),
+      new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: !withSettings }),
     );
     tasks = out.ReplicationTasks ?? [];
   } catch (err) {

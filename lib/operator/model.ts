@@ -1,3 +1,4 @@
+import { describeStopReason, statusKind } from '../orchestration/dms-task-state';
 import type { RunReport } from '../orchestration/run-report';
 
 /*
@@ -33,6 +34,8 @@ export type TaskPhase =
   | 'cdc'
   | 'full-load-finished'
   | 'stopped'
+  /** Stopped for a transient reason (RECOVERABLE_ERROR, RECYCLE_TASK, RECONFIGURATION_RESTART): DMS restarts it by itself. */
+  | 'recovering'
   | 'failed'
   | 'transition';
 
@@ -161,14 +164,6 @@ export interface RestorationStatus {
   readonly cause: string | null;
 }
 
-/** DMS stop reasons that mean "stopped after the full load, as configured" (see DESIGN.md). */
-export const POST_LOAD_STOP_REASONS = ['Stop Reason FULL_LOAD_ONLY_FINISHED', 'Stop Reason STOPPED_AFTER_CACHED_EVENTS'];
-
-export function isPostLoadStopReason(stopReason: string | null | undefined): boolean {
-  if (!stopReason) return false;
-  return POST_LOAD_STOP_REASONS.some((reason) => stopReason.includes(reason.slice('Stop Reason '.length)));
-}
-
 export const TABLE_STATE = {
   NOT_EXIST: 'Table does not exist',
   BEFORE_LOAD: 'Before load',
@@ -205,7 +200,7 @@ export function summarizeTables(tables: readonly TableStatus[]): TableSummary {
   };
 }
 
-/** Where the task stands; `hasRun`: DMS reports a start date. */
+/** Where the task stands; `hasRun`: DMS reports an actual start (ReplicationTaskStats). Stop reasons mean what dms-task-state.ts says. */
 export function taskPhase(
   status: string,
   stopReason: string | null,
@@ -223,12 +218,16 @@ export function taskPhase(
       if (migrationType === 'cdc') return 'cdc';
       if (migrationType === 'full-load') return 'full-load';
       return fullLoadFinished ? 'cdc' : 'full-load';
-    case 'stopped':
-      if (stopReason && /FATAL_ERROR|RECOVERABLE_ERROR/.test(stopReason)) return 'failed';
-      if (isPostLoadStopReason(stopReason)) return migrationType === 'full-load' ? 'full-load-finished' : 'post-load-stop';
+    case 'stopped': {
+      const stop = describeStopReason(stopReason);
+      if (stop?.outcome === 'failed') return 'failed';
+      if (stop?.outcome === 'transient') return 'recovering';
+      if (stop?.outcome === 'post-load') return migrationType === 'full-load' ? 'full-load-finished' : 'post-load-stop';
       if (migrationType === 'full-load' && fullLoadFinished) return 'full-load-finished';
       return hasRun ? 'stopped' : 'not-started';
+    }
     default:
-      return 'transition';
+      // failed-move, deleting and statuses DMS does not document will not move on by themselves.
+      return statusKind(status) === 'terminal' ? 'failed' : 'transition';
   }
 }

@@ -1,3 +1,4 @@
+import { describeStopReason } from '../orchestration/dms-task-state';
 import {
   AlarmStatus,
   EnvironmentStatus,
@@ -77,17 +78,20 @@ export function renderTask(task: TaskStatus, alarms: readonly AlarmStatus[], opt
 const PHASE_TEXT: Record<TaskStatus['phase'], string> = {
   'not-started': 'not started yet',
   'full-load': 'full load in progress',
-  'post-load-stop': 'stopped after the full load with cached changes applied: restoration next, then CDC resumes',
+  'post-load-stop': 'stopped after the full load: restoration next, then CDC resumes',
   cdc: 'replicating changes (CDC)',
   'full-load-finished': 'full load finished',
   stopped: 'stopped',
+  recovering: 'DMS restarts the task by itself',
   failed: 'FAILED',
   transition: 'changing state',
 };
 
 export function renderTaskState(task: TaskStatus, options: RenderOptions = PLAIN): string {
   const reason = task.stopReason ? ` (${task.stopReason})` : '';
-  const text = `${task.status}${reason}: ${PHASE_TEXT[task.phase]}`;
+  // What the stop reason means (the list shared with the runbook), except for failures, which show DMS's own message.
+  const meaning = task.phase !== 'failed' && task.status === 'stopped' ? describeStopReason(task.stopReason)?.meaning : undefined;
+  const text = `${task.status}${reason}: ${meaning ? `${meaning}; ` : ''}${PHASE_TEXT[task.phase]}`;
   if (task.phase === 'failed') {
     const why = task.lastFailureMessage ? `: ${firstLine(task.lastFailureMessage)}` : '';
     return paint(options, 'red', `${text}${why}`);

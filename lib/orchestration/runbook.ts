@@ -13,7 +13,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { grantSecretRead, ReplicationTask } from '../dms';
+import { transientStopGraceSeconds } from './dms-task-state';
 import { runbookStateMachineName, RUNBOOK_METRIC_NAMESPACE } from './names';
+import type { SecretExpectation } from './preflight';
 
 /** The Lambda runtime of every function here, set explicitly (the latest Node.js Lambda offers). */
 export const RUNBOOK_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -44,8 +46,8 @@ export class FunctionLogRole extends Construct {
   }
 }
 
-/** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). */
-function bundledFunction(
+/** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). Used by every function of lib/orchestration. */
+export function bundledFunction(
   scope: Construct,
   id: string,
   props: Omit<nodejs.NodejsFunctionProps, 'runtime' | 'bundling' | 'role' | 'logGroup'> & { entry: string; description: string },
@@ -168,6 +170,19 @@ export interface TaskRunbookProps {
   readonly concurrency: number;
   readonly deferBeforeLoad: boolean;
   readonly maxFullLoadWaitHours: number;
+  /**
+   * Secrets the run's first step (preflight) reads to check their keys: the endpoints' secrets,
+   * which must hold what DMS needs. Only key names leave the function.
+   * @default - none checked
+   */
+  readonly preflightSecrets?: readonly PreflightSecret[];
+}
+
+/** A secret the preflight step checks, with what it must hold (its id is the secret's ARN). */
+export interface PreflightSecret extends Omit<SecretExpectation, 'secretId'> {
+  readonly secret: secretsmanager.ISecret;
+  /** @default - the secret uses aws/secretsmanager */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -182,9 +197,13 @@ export class TaskRunbook extends Construct {
   constructor(scope: Construct, id: string, props: TaskRunbookProps) {
     super(scope, id);
     const { task } = props;
+    const fullLoadSettings = task.settings.FullLoadSettings as
+      | { StopTaskCachedChangesApplied?: boolean; StopTaskCachedChangesNotApplied?: boolean; TargetTablePrepMode?: string }
+      | undefined;
+    // Either stop setting makes DMS stop the task after the full load (STOPPED_AFTER_CACHED_EVENTS / STOPPED_AFTER_FULL_LOAD).
     const expectStopAfterLoad =
-      task.migrationType === 'full-load' ||
-      (task.settings.FullLoadSettings as { StopTaskCachedChangesApplied?: boolean } | undefined)?.StopTaskCachedChangesApplied === true;
+      task.migrationType === 'full-load' || fullLoadSettings?.StopTaskCachedChangesApplied === true || fullLoadSettings?.StopTaskCachedChangesNotApplied === true;
+    const preflightSecrets = props.preflightSecrets ?? [];
 
     this.controlFunction = bundledFunction(this, 'Control', {
       entry: path.join(HANDLERS, 'control.ts'),
@@ -201,9 +220,23 @@ export class TaskRunbook extends Construct {
         RUNBOOK_DEFER_BEFORE_LOAD: String(props.deferBeforeLoad),
         RUNBOOK_TOPIC_ARN: props.alarmTopic.topicArn,
         RUNBOOK_MAX_WAIT_HOURS: String(props.maxFullLoadWaitHours),
+        RUNBOOK_TRANSIENT_GRACE_SECONDS: String(transientStopGraceSeconds(task.settings.ErrorBehavior as Readonly<Record<string, unknown>> | undefined)),
+        RUNBOOK_TARGET_TABLE_PREP_MODE: fullLoadSettings?.TargetTablePrepMode ?? 'DO_NOTHING',
+        RUNBOOK_PREFLIGHT_SECRETS: JSON.stringify(
+          preflightSecrets.map(({ role, requiredKeys, expectedHost, expectedPort, secret }): SecretExpectation => ({
+            role,
+            requiredKeys,
+            expectedHost,
+            expectedPort,
+            secretId: secret.secretArn,
+          })),
+        ),
       },
     });
     task.grantStart(this.controlFunction);
+    // A reload sets TargetTablePrepMode to TRUNCATE_BEFORE_LOAD while the task is stopped, and back after.
+    this.controlFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dms:ModifyReplicationTask'], resources: [task.replicationTaskArn] }));
+    for (const { secret, encryptionKey } of preflightSecrets) grantSecretRead(this.controlFunction, secret, encryptionKey);
     // Publishing to the encrypted topic: a data key to encrypt the message, no more
     // (grantPublish would add kms:GenerateDataKey*).
     this.controlFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alarmTopic.topicArn] }));
@@ -249,6 +282,7 @@ export class TaskRunbook extends Construct {
       return step;
     };
 
+    const preflight = withCatch(control('Preflight', 'preflight', '$.preflight'));
     const prepare = withCatch(control('Prepare', 'prepare', '$.prepare'));
     const deferStep = withCatch(restoration('Defer', 'defer', '$.defer'));
     const startTask = withCatch(control('StartTask', 'start', '$.start'));
@@ -259,6 +293,8 @@ export class TaskRunbook extends Construct {
     const applyPause = new sfn.Wait(this, 'WaitForRunningDdl', { time: sfn.WaitTime.secondsPath('$.apply.waitSeconds') });
     const verifyStep = withCatch(restoration('Verify', 'verify', '$.verify'));
     const resume = withCatch(control('ResumeCdc', 'resume', '$.resume'));
+    const waitBeforeStart = new sfn.Wait(this, 'WaitForTaskModify', { time: sfn.WaitTime.secondsPath('$.start.waitSeconds') });
+    const waitBeforeResume = new sfn.Wait(this, 'WaitBeforeResume', { time: sfn.WaitTime.secondsPath('$.resume.waitSeconds') });
     const report = control('Report', 'report', '$.report');
     const succeeded = new sfn.Succeed(this, 'RunSucceeded', { outputPath: '$.report' });
 
@@ -267,7 +303,11 @@ export class TaskRunbook extends Construct {
         .when(sfn.Condition.stringEquals('$.report.outcome', 'SUCCEEDED'), succeeded)
         .otherwise(runFailed),
     );
-    resume.next(report);
+    resume.next(
+      new sfn.Choice(this, 'Resumed?')
+        .when(sfn.Condition.booleanEquals('$.resume.pending', true), waitBeforeResume.next(resume))
+        .otherwise(report),
+    );
     verifyStep.next(resume);
     applyStep.next(
       new sfn.Choice(this, 'Restored?').when(sfn.Condition.booleanEquals('$.apply.done', true), verifyStep).otherwise(applyPause.next(applyStep)),
@@ -279,20 +319,26 @@ export class TaskRunbook extends Construct {
         .when(sfn.Condition.stringEquals('$.poll.phase', 'failed'), report)
         .otherwise(waitForLoad.next(poll)),
     );
-    startTask.next(poll);
+    startTask.next(
+      new sfn.Choice(this, 'Started?')
+        .when(sfn.Condition.booleanEquals('$.start.pending', true), waitBeforeStart.next(startTask))
+        .otherwise(poll),
+    );
     const startChoice = new sfn.Choice(this, 'Start?')
       .when(sfn.Condition.stringEquals('$.prepare.start.action', 'start'), startTask)
       .when(sfn.Condition.stringEquals('$.prepare.start.action', 'wait'), waitBeforePrepare.next(prepare))
       .otherwise(poll);
     deferStep.next(new sfn.Choice(this, 'Deferred?').when(sfn.Condition.booleanEquals('$.defer.done', true), startChoice).otherwise(deferStep));
     prepare.next(new sfn.Choice(this, 'Defer?').when(sfn.Condition.booleanEquals('$.prepare.defer', true), deferStep).otherwise(startChoice));
+    // Preflight failures are reported like any other: the run ends failed before DMS is touched.
+    preflight.next(new sfn.Choice(this, 'Preflight passed?').when(sfn.Condition.booleanEquals('$.preflight.ok', true), prepare).otherwise(report));
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: runbookStateMachineName(props.environmentName, props.taskName),
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(prepare),
-      comment: `DMS runbook of task ${task.replicationTaskIdentifier}: defer, load, restore, verify, resume CDC`,
+      definitionBody: sfn.DefinitionBody.fromChainable(preflight),
+      comment: `DMS runbook of task ${task.replicationTaskIdentifier}: preflight, defer, load, restore, verify, resume CDC`,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

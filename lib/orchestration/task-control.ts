@@ -1,13 +1,9 @@
 /**
  * How the runbook reads and drives a DMS replication task: pure decisions over what
- * DescribeReplicationTasks returns, so they are tested without AWS.
+ * DescribeReplicationTasks returns, so they are tested without AWS. What each status and stop
+ * reason means comes from dms-task-state.ts (shared with the operator CLI).
  */
-
-/** DMS stop reasons that mean "the full load is done (and cached changes applied)": the post-load point. */
-export const POST_LOAD_STOP_REASONS: readonly string[] = [
-  'Stop Reason FULL_LOAD_ONLY_FINISHED',
-  'Stop Reason STOPPED_AFTER_CACHED_EVENTS',
-];
+import { describeStopReason, DMS_TASK_STATUSES, statusKind } from './dms-task-state';
 
 export type StartType = 'start-replication' | 'resume-processing' | 'reload-target';
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
@@ -18,24 +14,27 @@ export interface TaskSnapshot {
   readonly StopReason?: string;
   readonly LastFailureMessage?: string;
   readonly MigrationType?: string;
+  /** "The date the replication task is scheduled to start": not when it ran. */
   readonly ReplicationTaskStartDate?: Date | string;
   readonly RecoveryCheckpoint?: string;
+  readonly ReplicationTaskSettings?: string;
   readonly ReplicationTaskStats?: {
     readonly FullLoadProgressPercent?: number;
+    readonly FullLoadStartDate?: Date | string;
     readonly FullLoadFinishDate?: Date | string;
+    /** Started "either with a fresh start or a resume". */
     readonly StartDate?: Date | string;
+    /** Started "either with a fresh start or a target reload". */
     readonly FreshStartDate?: Date | string;
+    readonly StopDate?: Date | string;
     readonly TablesErrored?: number;
   };
 }
 
-/** DMS statuses in which the task cannot be started or judged yet: look again later. */
-const TRANSITIONAL = new Set(['creating', 'modifying', 'stopping', 'deleting', 'moving', 'testing', 'starting']);
-
 /** True once the task has run at least once: from then on only resume-processing continues it without reloading. */
 export function hasEverRun(task: TaskSnapshot): boolean {
   const stats = task.ReplicationTaskStats;
-  return Boolean(task.ReplicationTaskStartDate || task.RecoveryCheckpoint || stats?.StartDate || stats?.FreshStartDate || stats?.FullLoadFinishDate);
+  return Boolean(task.RecoveryCheckpoint || stats?.StartDate || stats?.FreshStartDate || stats?.FullLoadStartDate || stats?.FullLoadFinishDate);
 }
 
 export type StartDecision =
@@ -43,72 +42,127 @@ export type StartDecision =
   | { readonly action: 'none'; readonly reason: string }
   | { readonly action: 'wait'; readonly reason: string };
 
+function statusText(status: string): string {
+  const known = DMS_TASK_STATUSES[status];
+  return known ? `${status} (${known.meaning})` : `"${status}", a status not in the DMS API Reference list`;
+}
+
 /**
  * How to start the task at the beginning of a run. `start-replication` only for a task that
  * never ran; `resume-processing` for one that did; `reload-target` only when the operator asks.
+ * Throws when the task cannot be started at all (the run ends failed with the reason).
  */
 export function decideStart(task: TaskSnapshot, requested?: StartType): StartDecision {
   const status = task.Status ?? 'unknown';
-  if (status === 'running') return { action: 'none', reason: 'the task is already running' };
-  if (TRANSITIONAL.has(status)) return { action: 'wait', reason: `the task is ${status}` };
+  const kind = statusKind(status);
+  if (status === 'running') {
+    if (requested === 'reload-target') throw new Error('reload-target needs the task stopped, and it is running: stop it first (the runbook never stops a task)');
+    return { action: 'none', reason: 'the task is already running' };
+  }
+  if (kind === 'transitional') return { action: 'wait', reason: `the task is ${status}` };
+  if (kind === 'terminal' && status !== 'failed') throw new Error(`cannot start the task: it is ${statusText(status)}`);
   if (requested === 'reload-target') return { action: 'start', startType: 'reload-target' };
+  const stop = status === 'stopped' ? describeStopReason(task.StopReason) : undefined;
   // Stopped at the post-load point (a retried run): restore first, CDC resumes after.
-  if (status === 'stopped' && POST_LOAD_STOP_REASONS.includes(task.StopReason ?? '')) {
-    return { action: 'none', reason: `the task is at the post-load point (${task.StopReason})` };
-  }
-  if (!['ready', 'stopped', 'failed'].includes(status)) {
-    throw new Error(`cannot start the task in status "${status}"`);
-  }
+  if (stop?.outcome === 'post-load') return { action: 'none', reason: `the task is at the post-load point (${task.StopReason})` };
+  // DMS restarts the task by itself; starting it as well would race DMS. The poll waits for it.
+  if (stop?.outcome === 'transient') return { action: 'none', reason: `DMS restarts the task by itself (${task.StopReason}: ${stop.meaning})` };
   return { action: 'start', startType: hasEverRun(task) ? 'resume-processing' : 'start-replication' };
 }
 
 export type LoadPhase =
   /** Full load (or cached changes) still in progress, or the task in a transitional status. */
-  | { readonly phase: 'loading'; readonly detail: string }
+  | { readonly phase: 'loading'; readonly detail: string; readonly transientSince?: string }
   /** The post-load point: restore now. */
   | { readonly phase: 'post-load'; readonly cdcRunning: boolean; readonly detail: string }
   /** The task failed or was stopped for another reason: the run ends failed with DMS's reason. */
   | { readonly phase: 'failed'; readonly reason: string };
 
+export interface LoadContext {
+  /** Polls made before this one in the current wait. */
+  readonly pollsSoFar?: number;
+  /** When this run started the task (ISO): a stop or a finished load from before then is an earlier one's. */
+  readonly startedTaskAt?: string;
+  /** How this run started the task. */
+  readonly startedWith?: StartType;
+  /** When the task was first seen stopped for a transient reason, while it still is (ISO). */
+  readonly transientSince?: string;
+  readonly now?: Date;
+  /** How long a transient stop may last before the run gives up on DMS restarting the task. */
+  readonly transientGraceSeconds?: number;
+}
+
+/** Polls a task may look as it did before StartReplicationTask before the run gives up on it. */
+export const START_GRACE_POLLS = 3;
+
 /**
  * Where the task stands relative to the post-load point.
- * @param expectStopAfterLoad the task's settings have StopTaskCachedChangesApplied (or it is a
- *   full-load task): wait for DMS to stop it. Otherwise a running task whose full load finished
- *   is already at the post-load point, with CDC running.
+ * @param expectStopAfterLoad the task's settings have StopTaskCachedChangesApplied or
+ *   StopTaskCachedChangesNotApplied (or it is a full-load task): wait for DMS to stop it.
+ *   Otherwise a running task whose full load finished is already at the post-load point.
  */
-export function classifyLoad(task: TaskSnapshot, expectStopAfterLoad: boolean, pollsSoFar = 0): LoadPhase {
+export function classifyLoad(task: TaskSnapshot, expectStopAfterLoad: boolean, context: LoadContext = {}): LoadPhase {
   const status = task.Status ?? 'unknown';
   const stopReason = task.StopReason ?? '';
   const stats = task.ReplicationTaskStats;
-  const percent = stats?.FullLoadProgressPercent;
+  const polls = context.pollsSoFar ?? 0;
+  const failure = task.LastFailureMessage ? ` (${task.LastFailureMessage})` : '';
+  const notPickedUp = (what: string): LoadPhase =>
+    polls < START_GRACE_POLLS
+      ? { phase: 'loading', detail: `task ${what}; DMS has not started it yet` }
+      : { phase: 'failed', reason: `DMS task is still ${what} ${polls} polls after StartReplicationTask: it was not started, or was modified and reset` };
+  // Right after StartReplicationTask, DescribeReplicationTasks may still show the stop or failure from before.
+  const startedAt = context.startedTaskAt === undefined ? undefined : time(context.startedTaskAt);
+  const stale = startedAt !== undefined && stats?.StopDate !== undefined && time(stats.StopDate) <= startedAt;
+  if ((status === 'stopped' || status === 'failed') && stale) return notPickedUp(`${status} from before the start`);
+
   if (status === 'failed') {
     return { phase: 'failed', reason: `DMS task failed: ${task.LastFailureMessage || stopReason || 'no reason given'}` };
   }
+  const kind = statusKind(status);
+  if (kind === 'terminal') return { phase: 'failed', reason: `DMS task is ${statusText(status)}: the run cannot go on${failure}` };
+  if (kind === 'transitional') return { phase: 'loading', detail: `task ${status}` };
+
+  // A load this run started finishes after the start; an older finish date is the previous load's.
+  const finishedAt = time(stats?.FullLoadFinishDate);
+  const finishedSinceStart = startedAt === undefined || finishedAt > startedAt;
+
   if (status === 'stopped') {
-    if (POST_LOAD_STOP_REASONS.includes(stopReason)) {
+    const stop = describeStopReason(stopReason);
+    if (!stop) return { phase: 'failed', reason: `DMS task stopped before the post-load point with no stop reason${failure}` };
+    if (stop.outcome === 'post-load') {
+      if (!finishedSinceStart) return notPickedUp(`stopped (${stopReason}) from an earlier load`);
       return { phase: 'post-load', cdcRunning: false, detail: stopReason };
     }
-    const failure = task.LastFailureMessage ? ` (${task.LastFailureMessage})` : '';
-    return { phase: 'failed', reason: `DMS task stopped before the post-load point: ${stopReason || 'no stop reason'}${failure}` };
+    if (stop.outcome === 'transient') {
+      const now = context.now ?? new Date();
+      const since = context.transientSince ?? now.toISOString();
+      const grace = context.transientGraceSeconds ?? 0;
+      if ((now.getTime() - Date.parse(since)) / 1000 > grace) {
+        return {
+          phase: 'failed',
+          reason: `DMS did not restart the task within ${Math.round(grace / 60)} min of ${stopReason} (${stop.meaning})${failure}`,
+        };
+      }
+      return { phase: 'loading', detail: `task stopped (${stopReason}): DMS restarts it by itself; waiting since ${since}`, transientSince: since };
+    }
+    return { phase: 'failed', reason: `DMS task stopped before the post-load point: ${stopReason} (${stop.meaning})${failure}` };
   }
   if (status === 'running' && stats?.FullLoadFinishDate) {
-    // Started again after the full load finished: CDC was resumed by an earlier run.
-    const resumedAfterLoad = time(task.ReplicationTaskStartDate) > time(stats.FullLoadFinishDate);
-    if (!expectStopAfterLoad || resumedAfterLoad) {
+    // Running with the full load behind it: CDC. Either an earlier run resumed it (judged by
+    // ReplicationTaskStats.StartDate, the actual start, not ReplicationTaskStartDate, the
+    // scheduled one), or this run resumed a task whose load had finished, or the task was not
+    // asked to stop after the load.
+    const resumedAfterLoad = time(stats.StartDate) > finishedAt && (startedAt === undefined || context.startedWith === 'resume-processing');
+    if (resumedAfterLoad || (!expectStopAfterLoad && finishedSinceStart)) {
       return { phase: 'post-load', cdcRunning: true, detail: 'full load finished; CDC running' };
     }
   }
-  if (status === 'ready') {
-    // Right after StartReplicationTask the task may still read "ready" for a moment.
-    if (pollsSoFar < READY_GRACE_POLLS) return { phase: 'loading', detail: 'task ready; DMS has not started it yet' };
-    return { phase: 'failed', reason: 'DMS task is ready but not running: it was not started, or was modified and reset' };
-  }
+  if (status === 'ready') return notPickedUp('ready');
+  const percent = stats?.FullLoadProgressPercent;
   const progress = percent === undefined ? '' : ` (full load ${percent}%)`;
   return { phase: 'loading', detail: `task ${status}${progress}` };
 }
-
-/** Polls a task may stay "ready" after it was started before the run gives up on it. */
-export const READY_GRACE_POLLS = 3;
 
 /** Poll interval: starts at a minute and doubles to 15 minutes, which keeps a month of waiting under the Step Functions history limit. */
 export const FIRST_POLL_SECONDS = 60;
@@ -122,6 +176,27 @@ export function nextPollSeconds(previous: number | undefined): number {
 /** Whether CDC has to be resumed after restoration. */
 export function needsResume(migrationType: MigrationType, task: TaskSnapshot): boolean {
   return migrationType === 'full-load-and-cdc' && task.Status !== 'running' && task.Status !== 'starting';
+}
+
+export type TargetTablePrepMode = 'DO_NOTHING' | 'DROP_AND_CREATE' | 'TRUNCATE_BEFORE_LOAD';
+
+/** FullLoadSettings.TargetTablePrepMode of the task as DMS holds it (DescribeReplicationTasks with settings). */
+export function targetTablePrepMode(task: TaskSnapshot): TargetTablePrepMode | undefined {
+  if (!task.ReplicationTaskSettings) return undefined;
+  try {
+    const settings = JSON.parse(task.ReplicationTaskSettings) as { FullLoadSettings?: { TargetTablePrepMode?: TargetTablePrepMode } };
+    return settings.FullLoadSettings?.TargetTablePrepMode;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The partial settings document ModifyReplicationTask takes to change only the prep mode (the DMS
+ * User Guide passes partial documents the same way, e.g. `{"Logging":{"DeleteTaskLogs":true}}`).
+ */
+export function prepModeSettings(mode: TargetTablePrepMode): string {
+  return JSON.stringify({ FullLoadSettings: { TargetTablePrepMode: mode } });
 }
 
 function time(value: Date | string | undefined): number {

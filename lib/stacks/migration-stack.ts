@@ -19,7 +19,9 @@ import {
 } from '../dms';
 import { formatProblem, loadTableMappings, mappingWarningId, TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
-import { RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { endpointSecretExpectations } from '../orchestration/preflight';
+import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { DmsVpcRoleReadiness } from '../orchestration/vpc-role-readiness';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
 
@@ -44,11 +46,15 @@ export class MigrationStack extends Stack {
   public readonly replicationInstance: ReplicationInstance;
   public readonly sourceEndpoint: SqlServerSourceEndpoint;
   public readonly targetEndpoint: AuroraMySqlTargetEndpoint;
+  public readonly sourceSecret: secretsmanager.ISecret;
+  public readonly sourceSecretKey?: kms.IKey;
   public readonly targetSecret: secretsmanager.ISecret;
   public readonly targetSecretKey?: kms.IKey;
   public readonly targetSecurityGroup: ec2.ISecurityGroup;
   public readonly tasks: readonly MigrationTask[];
   public readonly accountRoles?: DmsAccountRoles;
+  /** Waits for dms-vpc-role to be usable by DMS before the subnet group, when this stack creates the role. */
+  public readonly vpcRoleReadiness?: DmsVpcRoleReadiness;
   public readonly monitoring: MigrationMonitoring;
   public readonly runbooks?: MigrationRunbooks;
 
@@ -72,8 +78,17 @@ export class MigrationStack extends Stack {
       replicationSubnetGroupIdentifier: `${identifier}-subnets`,
       subnetIds: config.replicationSubnetIds,
     });
-    // DMS needs dms-vpc-role before it can create a subnet group.
-    if (this.accountRoles) subnetGroup.node.addDependency(this.accountRoles.vpcRole);
+    // DMS needs dms-vpc-role before it can create a subnet group, and a dependency on the role
+    // is not enough: IAM propagation makes a first deploy fail now and then. The subnet group
+    // waits for a probe that completes once DMS can use the role.
+    if (this.accountRoles) {
+      this.vpcRoleReadiness = new DmsVpcRoleReadiness(this, 'DmsVpcRoleReady', {
+        vpcRole: this.accountRoles.vpcRole,
+        subnetId: config.replicationSubnetIds[0],
+        probeIdentifier: `${identifier}-vpc-role-probe`,
+      });
+      subnetGroup.node.addDependency(this.accountRoles.vpcRole, this.vpcRoleReadiness);
+    }
 
     const instanceSettings = config.replicationInstance;
     this.replicationInstance = new ReplicationInstance(this, 'ReplicationInstance', {
@@ -91,15 +106,15 @@ export class MigrationStack extends Stack {
       taskLogRetention: instanceSettings.taskLogRetentionDays as logs.RetentionDays,
     });
 
-    const sourceSecret = importSecret(this, 'SourceSecret', config.source.secretArn);
-    const sourceSecretKey = importKey(this, 'SourceSecretKey', config.source.secretKmsKeyArn);
+    this.sourceSecret = importSecret(this, 'SourceSecret', config.source.secretArn);
+    this.sourceSecretKey = importKey(this, 'SourceSecretKey', config.source.secretKmsKeyArn);
     this.targetSecret = importSecret(this, 'TargetSecret', config.target.secretArn);
     this.targetSecretKey = importKey(this, 'TargetSecretKey', config.target.secretKmsKeyArn);
 
     this.sourceEndpoint = new SqlServerSourceEndpoint(this, 'SourceEndpoint', {
       endpointIdentifier: `${config.name}-sqlserver-source`,
-      secret: sourceSecret,
-      secretEncryptionKey: sourceSecretKey,
+      secret: this.sourceSecret,
+      secretEncryptionKey: this.sourceSecretKey,
       databaseName: config.source.databaseName,
       sslMode: config.source.sslMode as SqlServerSslMode,
       certificateArn: config.source.certificateArn,
@@ -175,6 +190,15 @@ export class MigrationStack extends Stack {
     return run;
   }
 
+  /** The endpoint secrets a run checks first: DMS reads username, password, host and port from them. */
+  private preflightSecrets(): PreflightSecret[] {
+    const [source, target] = endpointSecretExpectations(this.config);
+    return [
+      { ...source, secret: this.sourceSecret, encryptionKey: this.sourceSecretKey },
+      { ...target, secret: this.targetSecret, encryptionKey: this.targetSecretKey },
+    ];
+  }
+
   /** The post-load runbook of every task, and the custom resources that start them on deploy. */
   private addRunbooks(config: EnvironmentConfig): MigrationRunbooks {
     const settings = config.restoration;
@@ -210,6 +234,7 @@ export class MigrationStack extends Stack {
         concurrency: settings.concurrency,
         deferBeforeLoad: settings.deferBeforeLoad,
         maxFullLoadWaitHours: settings.maxFullLoadWaitHours,
+        preflightSecrets: this.preflightSecrets(),
       });
       runbook.stateMachine.node.addDependency(task);
       return { name, runbook, databases, runKey: runKey(mappings.generation, task.settings, settings.runId), index };

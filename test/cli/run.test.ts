@@ -8,6 +8,12 @@ import {
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationTasksCommand,
+  DescribeTableStatisticsCommand,
+  ReplicationTask,
+} from '@aws-sdk/client-database-migration-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../lib/cli/main';
 import { RunReport } from '../../lib/orchestration/run-report';
@@ -17,6 +23,7 @@ const SM = 'arn:aws:states:eu-west-1:111111111111:stateMachine:dms-runbook-dev-a
 const EXEC = 'arn:aws:states:eu-west-1:111111111111:execution:dms-runbook-dev-adventureworks:cfn-1';
 const sts = mockClient(STSClient);
 const sfn = mockClient(SFNClient);
+const dms = mockClient(DatabaseMigrationServiceClient);
 
 const report: RunReport = {
   version: 1,
@@ -34,6 +41,7 @@ const report: RunReport = {
 beforeEach(() => {
   sts.reset();
   sfn.reset();
+  dms.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111', Arn: 'arn:aws:iam::111111111111:user/operator' });
 });
 
@@ -57,6 +65,30 @@ function latest(status: 'RUNNING' | 'SUCCEEDED' | 'FAILED', extra: Record<string
   });
   sfn.on(GetExecutionHistoryCommand).resolves({
     events: [{ id: 9, timestamp: new Date(), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Apply' } }],
+  });
+}
+
+/** The dev task as DMS describes it, stopped by an operator during CDC, with two tables loaded. */
+function dmsTask(patch: Partial<ReplicationTask> = {}) {
+  dms.on(DescribeReplicationTasksCommand).resolves({
+    ReplicationTasks: [
+      {
+        ReplicationTaskIdentifier: 'dev-adventureworks',
+        ReplicationTaskArn: 'arn:aws:dms:eu-west-1:111111111111:task:dev-adventureworks',
+        MigrationType: 'full-load-and-cdc',
+        Status: 'stopped',
+        StopReason: 'Stop Reason NORMAL',
+        ReplicationTaskSettings: JSON.stringify({ FullLoadSettings: { TargetTablePrepMode: 'DO_NOTHING' } }),
+        ReplicationTaskStats: { StartDate: new Date('2026-11-26T08:00:00Z'), StopDate: new Date('2026-11-26T10:00:00Z'), FullLoadFinishDate: new Date('2026-11-26T09:00:00Z') },
+        ...patch,
+      },
+    ],
+  });
+  dms.on(DescribeTableStatisticsCommand).resolves({
+    TableStatistics: [
+      { SchemaName: 'Person', TableName: 'Person', FullLoadRows: 19972, TableState: 'Table completed' },
+      { SchemaName: 'HumanResources', TableName: 'Department', FullLoadRows: 16, TableState: 'Table completed' },
+    ],
   });
 }
 
@@ -109,12 +141,74 @@ describe('run start', () => {
     expect(stdout).toMatch(/^adventureworks: started arn:aws:states:/);
   });
 
-  test('reload-target only when asked for, and said so', async () => {
+  test('reload-target is two steps: the plan with what DMS empties and a token, then --confirm TOKEN starts exactly that', async () => {
     latest('SUCCEEDED');
+    dmsTask();
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
-    const { stdout } = await run('start', '--env', 'dev', '--reload-target');
+    const first = await run('start', '--env', 'dev', '--reload-target');
+    expect(first.code).toBe(1);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    const token = /--confirm ([0-9a-f]{12})$/m.exec(first.stdout)![1];
+    expect(first.stdout).toBe(
+      [
+        'reload-target plan for environment dev:',
+        '',
+        'adventureworks (dev-adventureworks): status stopped (Stop Reason NORMAL), stopped 2026-11-26T10:00:00.000Z',
+        '  TargetTablePrepMode DO_NOTHING -> TRUNCATE_BEFORE_LOAD for the reload (set back after it): DMS EMPTIES these tables, then loads them again',
+        '  then: defer secondary indexes, foreign keys and triggers again, reload every table from the source, restore, verify, resume CDC',
+        '  tables (2, with the rows the last full load wrote; any other table the mapping selects is emptied too):',
+        '    HumanResources.Department  16 rows',
+        '    Person.Person  19,972 rows',
+        '',
+        `nothing started. To reload exactly this, run the same command with --confirm ${token}`,
+        '',
+      ].join('\n'),
+    );
+    // The README shows this very plan.
+    expect(fs.readFileSync('README.md', 'utf8')).toContain(first.stdout);
+
+    const second = await run('start', '--env', 'dev', '--reload-target', '--confirm', token);
+    expect(second.code).toBe(0);
     expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!).startType).toBe('reload-target');
-    expect(stdout).toContain('reload-target: every table is loaded again');
+    expect(second.stdout).toContain('reload-target: DMS empties every table of the task and loads it again');
+  });
+
+  test('a token from before the task changed starts nothing', async () => {
+    latest('SUCCEEDED');
+    dmsTask();
+    const first = await run('start', '--env', 'dev', '--reload-target');
+    const token = /--confirm ([0-9a-f]{12})$/m.exec(first.stdout)![1];
+    dms.reset();
+    dmsTask({ ReplicationTaskStats: { StartDate: new Date('2026-11-26T12:00:00Z'), StopDate: new Date('2026-11-26T12:05:00Z') } });
+    const second = await run('start', '--env', 'dev', '--reload-target', '--confirm', token);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^--confirm ${token} does not match the plan as it is now \\([0-9a-f]{12}\\): the task or its tables changed`));
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  test('refuses to plan a reload of a running task, even with a token', async () => {
+    latest('SUCCEEDED');
+    dmsTask({ Status: 'running', StopReason: undefined });
+    const { code, stdout } = await run('start', '--env', 'dev', '--reload-target', '--confirm', '000000000000');
+    expect(code).toBe(1);
+    expect(stdout).toContain('  cannot reload: the task is running: stop it first (aws dms stop-replication-task)');
+    expect(stdout).toContain('nothing started: fix what is named above');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  test('a run in progress blocks the reload plan too', async () => {
+    latest('RUNNING');
+    dmsTask();
+    const { code, stdout } = await run('start', '--env', 'dev', '--reload-target');
+    expect(code).toBe(1);
+    expect(stdout).toContain(`  cannot reload: a run is in progress (${EXEC})`);
+    expect(stdout).not.toContain('--confirm');
+  });
+
+  test('--confirm without --reload-target is an error', async () => {
+    const { code, stderr } = await run('start', '--env', 'dev', '--confirm', 'abc');
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: --confirm goes with `run start --reload-target` only\n');
   });
 
   test('refuses while a run is in progress (exit 1), starting nothing', async () => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
 import { createStatusCommand } from '../../lib/cli/status';
-import { EnvironmentStatus } from '../../lib/operator/model';
+import { EnvironmentStatus, taskPhase } from '../../lib/operator/model';
 import { renderStatus } from '../../lib/operator/render';
 import {
   alarm,
@@ -172,7 +172,7 @@ describe('status: the text screen', () => {
   test('post-load stop: stop reason and what happens next', async () => {
     const { stdout } = await status(POST_LOAD_STOP);
     expect(stdout).toContain(
-      '  status       stopped (Stop Reason STOPPED_AFTER_CACHED_EVENTS): stopped after the full load with cached changes applied: restoration next, then CDC resumes\n',
+      '  status       stopped (Stop Reason STOPPED_AFTER_CACHED_EVENTS): full load completed, with cached changes applied (StopTaskCachedChangesApplied); stopped after the full load: restoration next, then CDC resumes\n',
     );
     expect(stdout).toContain('  CDC latency  source 5 s, target 8 s (last 60 min max: source 6 s, target 9 s)\n');
   });
@@ -680,5 +680,27 @@ describe('README.md shows real output', () => {
       ],
     };
     expect(await run(scenario, [], true)).toBe(docExample('status-loading'));
+  });
+});
+
+describe('task phase from the stop-reason list shared with the runbook', () => {
+  test.each([
+    ['Stop Reason RECOVERABLE_ERROR', 'recovering'],
+    ['Stop Reason RECYCLE_TASK', 'recovering'],
+    ['Stop Reason RECONFIGURATION_RESTART', 'recovering'],
+    ['Stop Reason STOPPED_AFTER_FULL_LOAD', 'post-load-stop'],
+    ['Stop Reason STOPPED_AFTER_CACHED_EVENTS', 'post-load-stop'],
+    ['Stop Reason FULL_LOAD_ONLY_FINISHED', 'post-load-stop'],
+    ['Stop Reason FATAL_ERROR', 'failed'],
+    ['Stop Reason STOPPED_DUE_TO_LOW_DISK', 'failed'],
+    ['Stop Reason NORMAL', 'stopped'],
+  ])('stopped with %s: %s', (stopReason, phase) => {
+    expect(taskPhase('stopped', stopReason, 'full-load-and-cdc', true, true)).toBe(phase);
+  });
+
+  test('failed-move and undocumented statuses are failures, not transitions', () => {
+    expect(taskPhase('failed-move', null, 'full-load-and-cdc', false, true)).toBe('failed');
+    expect(taskPhase('exploding', null, 'full-load-and-cdc', false, true)).toBe('failed');
+    expect(taskPhase('moving', null, 'full-load-and-cdc', false, true)).toBe('transition');
   });
 });

@@ -9,6 +9,7 @@ import {
   unsupportedSslMode,
 } from '../../lib/dms';
 import { closest, editDistance } from '../../lib/config/suggest';
+import { EVENTBRIDGE_MIN_ENGINE_VERSION } from '../../lib/monitoring/event-subscriptions';
 
 const GIB = 1024 ** 3;
 
@@ -77,6 +78,13 @@ describe('engine versions (the table of "AWS DMS release notes")', () => {
       message:
         'engine version 3.6.2 is newer than the table of AWS DMS User Guide, "AWS DMS release notes" this project was checked against (newest 3.6.1): if AWS has released it, add it to lib/dms/catalog.ts',
     });
+  });
+
+  test('every engine version synth accepts sends DMS events to EventBridge (the default delivery)', () => {
+    // Synth refuses versions outside this table, so the EventBridge default needs no version check
+    // of its own as long as the table starts at the first version the User Guide names for it.
+    const asNumber = (v: string) => v.split('.').reduce((n, part) => n * 1000 + Number(part), 0);
+    for (const { version } of DMS_ENGINE_VERSIONS) expect(asNumber(version)).toBeGreaterThanOrEqual(asNumber(EVENTBRIDGE_MIN_ENGINE_VERSION));
   });
 
   test.each(['3.9.9', '3.5.0', '3.7.0', '2.4.5', '3.6.2.1', 'latest', ''])('%s is not a DMS engine version', (version) => {

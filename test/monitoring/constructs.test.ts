@@ -184,25 +184,39 @@ describe('MigrationMonitoring: alarm topic', () => {
     expect(stack.resolve(monitoring.alarmTopic.topicArn)).toEqual({ Ref: expect.stringMatching(/^MonitoringAlarmTopic[0-9A-F]{8}$/) });
   });
 
-  test('the key rotates and lets CloudWatch and DMS publish', () => {
+  const EVENTBRIDGE_CONDITIONS = {
+    StringEquals: { 'aws:SourceAccount': '111111111111' },
+    ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111111111111:rule/dms-migration-test-dms-events']] } },
+  };
+
+  test('the key rotates and lets CloudWatch and the DMS event rule (only it, by its ARN) use it', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       Description: 'Encrypts the alarm topic Test/Monitoring/AlarmTopic',
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
           {
-            Sid: 'AllowAlarmPublishers',
+            Sid: 'AllowCloudWatchAlarms',
             Effect: 'Allow',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+          },
+          {
+            Sid: 'AllowEventBridgeRule',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: EVENTBRIDGE_CONDITIONS,
           },
         ]),
       },
     });
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('dms.amazonaws.com');
   });
 
-  test('the topic policy enforces SSL and admits CloudWatch and DMS of this account', () => {
+  test('the topic policy enforces SSL and admits CloudWatch of this account and the DMS event rule', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: [
@@ -215,11 +229,19 @@ describe('MigrationMonitoring: alarm topic', () => {
             Resource: TOPIC_REF,
           },
           {
-            Sid: 'AllowAlarmPublishers',
+            Sid: 'AllowCloudWatchAlarms',
             Effect: 'Allow',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+            Resource: TOPIC_REF,
+          },
+          {
+            Sid: 'AllowEventBridgeRule',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: EVENTBRIDGE_CONDITIONS,
             Resource: TOPIC_REF,
           },
         ],
@@ -244,9 +266,60 @@ describe('MigrationMonitoring: alarm topic', () => {
   });
 });
 
-describe('MigrationMonitoring: DMS events', () => {
+describe('MigrationMonitoring: DMS events through EventBridge (the default)', () => {
   const { stack } = monitored(undefined, { tasks: ['sales', 'hr'] });
   const template = Template.fromStack(stack);
+
+  test('one rule on source aws.dms matching this instance and these tasks by ARN, to the topic', () => {
+    template.resourceCountIs('AWS::DMS::EventSubscription', 0);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as Array<{ Properties: Record<string, any> }>;
+    expect(rule.Properties.Name).toBe('dms-migration-test-dms-events');
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.dms'],
+      resources: [{ Ref: expect.stringMatching(/^Instance[0-9A-F]{8}$/) }, { Ref: expect.stringMatching(/^Tasksales/) }, { Ref: expect.stringMatching(/^Taskhr/) }],
+    });
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(rule.Properties.Targets[0]).toMatchObject({ Arn: TOPIC, InputTransformer: { InputPathsMap: { 'detail-detailMessage': '$.detail.detailMessage' } } });
+    // The rule publishes under the topic policy's aws:SourceArn condition, not with a role.
+    expect(rule.Properties.Targets[0].RoleArn).toBeUndefined();
+  });
+
+});
+
+describe('MigrationMonitoring: DMS event subscriptions (the option)', () => {
+  const { stack } = monitored({ dmsEvents: 'event-subscriptions' }, { tasks: ['sales', 'hr'] });
+  const template = Template.fromStack(stack);
+
+  test('no EventBridge rule; the topic and key admit DMS event subscriptions of this account only', () => {
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': '111111111111' },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dms:eu-west-1:111111111111:es:*']] } },
+    };
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Sid: 'AllowDmsEventSubscriptions', Effect: 'Allow', Principal: { Service: 'dms.amazonaws.com' }, Action: 'sns:Publish', Condition: conditions, Resource: TOPIC_REF },
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowDmsEventSubscriptions',
+            Effect: 'Allow',
+            Principal: { Service: 'dms.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: conditions,
+          },
+        ]),
+      },
+    });
+    expect(JSON.stringify(template.findResources('AWS::SNS::TopicPolicy'))).not.toContain('events.amazonaws.com');
+  });
 
   test('instance failure, failover, low storage and maintenance events of this instance go to the topic', () => {
     template.hasResource('AWS::DMS::EventSubscription', {
@@ -379,6 +452,7 @@ describe('MigrationMonitoring: thresholds', () => {
       cdcLatencyTargetSeconds: 300,
       notifications: { emails: [], httpsUrls: [] },
       dashboard: true,
+      dmsEvents: 'eventbridge',
     });
   });
 });
@@ -431,8 +505,9 @@ describe('MigrationMonitoring outside the stack', () => {
       { Name: 'ReplicationInstanceIdentifier', Value: 'dms-other' },
       { Name: 'ReplicationTaskIdentifier', Value: 'OTHERTASK' },
     ]);
-    t.hasResourceProperties('AWS::DMS::EventSubscription', { SourceType: 'replication-instance', SourceIds: ['dms-test', 'dms-other'] });
-    t.hasResourceProperties('AWS::DMS::EventSubscription', { SourceType: 'replication-task', SourceIds: ['other-task'] });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.dms'], resources: [{ Ref: Match.stringLikeRegexp('^Instance') }, 'arn:aws:dms:eu-west-1:111111111111:rep:OTHERINSTANCE', 'arn:aws:dms:eu-west-1:111111111111:task:OTHERTASK'] },
+    });
   });
 
   test('without tasks there is no task event subscription (DMS would send every task of the account)', () => {
@@ -443,6 +518,7 @@ describe('MigrationMonitoring outside the stack', () => {
       instanceClass: f.instanceClass,
       allocatedStorageGiB: f.allocatedStorageGiB,
       tasks: [],
+      settings: { dmsEvents: 'event-subscriptions' },
     });
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::DMS::EventSubscription', 1);

@@ -199,7 +199,9 @@ describe.each(['dev', 'prod'])('environment %s', (env) => {
     const keyId = ((topic.Properties.KmsMasterKeyId as Json)['Fn::GetAtt'] as string[])[0];
     const key = resources(env, 'AWS::KMS::Key').find(([id]) => id === keyId)?.[1];
     expect(key?.Properties.EnableKeyRotation).toBe(true);
-    expect(JSON.stringify(key?.Properties.KeyPolicy)).toContain('"Service":["cloudwatch.amazonaws.com","dms.amazonaws.com"]');
+    const keyPolicy = JSON.stringify(key?.Properties.KeyPolicy);
+    expect(keyPolicy).toContain('"Service":"cloudwatch.amazonaws.com"');
+    expect(keyPolicy).toContain('"Service":"events.amazonaws.com"');
     const [[, policy]] = resources(env, 'AWS::SNS::TopicPolicy');
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     const emails = resources(env, 'AWS::SNS::Subscription')
@@ -208,23 +210,16 @@ describe.each(['dev', 'prod'])('environment %s', (env) => {
     expect(emails).toEqual(expected.emails);
   });
 
-  test('DMS events of the instance and the tasks go to the topic, by their identifiers', () => {
+  test('DMS events of the instance and the tasks go to the topic through one EventBridge rule, by their ARNs', () => {
     const topic = topicRef(env);
-    const subscriptions = resources(env, 'AWS::DMS::EventSubscription').map(([, r]) => r.Properties);
-    const instanceIds = resources(env, 'AWS::DMS::ReplicationInstance').map(([, r]) => r.Properties.ReplicationInstanceIdentifier);
-    const taskIds = resources(env, 'AWS::DMS::ReplicationTask').map(([, r]) => r.Properties.ReplicationTaskIdentifier);
-    expect(subscriptions).toEqual([
+    expect(resources(env, 'AWS::DMS::EventSubscription')).toHaveLength(0);
+    const rules = resources(env, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    const arns = [...resources(env, 'AWS::DMS::ReplicationInstance'), ...resources(env, 'AWS::DMS::ReplicationTask')].map(([id]) => ({ Ref: id }));
+    expect(rules).toEqual([
       expect.objectContaining({
-        SourceType: 'replication-instance',
-        SourceIds: instanceIds,
-        EventCategories: ['failure', 'failover', 'low storage', 'maintenance'],
-        SnsTopicArn: topic,
-      }),
-      expect.objectContaining({
-        SourceType: 'replication-task',
-        SourceIds: taskIds,
-        EventCategories: ['failure', 'state change'],
-        SnsTopicArn: topic,
+        Name: `dms-migration-${env}-dms-events`,
+        EventPattern: { source: ['aws.dms'], resources: arns },
+        Targets: [expect.objectContaining({ Arn: topic })],
       }),
     ]);
   });

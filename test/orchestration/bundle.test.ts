@@ -11,6 +11,7 @@ const entries = [
   ['restoration.ts', ['handler']],
   ['control.ts', ['handler']],
   ['custom-resource.ts', ['onEventHandler', 'isCompleteHandler']],
+  ['vpc-role-probe.ts', ['onEventHandler', 'isCompleteHandler']],
 ] as const;
 
 test.each(entries)('%s bundles with esbuild and exports its handlers', async (file, exported) => {

@@ -2,16 +2,31 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
+  ModifyReplicationTaskCommand,
   ReplicationTask,
   StartReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ControlConfig, ControlEvent, handleControl, PollResult, PrepareResult, RunState } from '../../lib/orchestration/handlers/control';
+import {
+  ControlConfig,
+  ControlEvent,
+  handleControl,
+  PollResult,
+  PreflightResult,
+  PrepareResult,
+  ResumeResult,
+  RunState,
+  StartResult,
+} from '../../lib/orchestration/handlers/control';
+import { DMS_STOP_REASONS, describeStopReason, transientStopGraceSeconds } from '../../lib/orchestration/dms-task-state';
 import { RunReport } from '../../lib/orchestration/run-report';
 import { classifyLoad, decideStart, nextPollSeconds } from '../../lib/orchestration/task-control';
 
 const TASK_ARN = 'arn:aws:dms:eu-west-1:111111111111:task:dev-adventureworks';
+const SOURCE_SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:dms/dev/sqlserver-AbCdEf';
+const TARGET_SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:dms/dev/aurora-GhIjKl';
 const config: ControlConfig = {
   environment: 'dev',
   taskName: 'adventureworks',
@@ -21,16 +36,24 @@ const config: ControlConfig = {
   deferBeforeLoad: true,
   topicArn: 'arn:aws:sns:eu-west-1:111111111111:alarms',
   maxWaitHours: 504,
+  transientGraceSeconds: 3600,
+  targetTablePrepMode: 'DO_NOTHING',
+  secrets: [
+    { role: 'source endpoint', secretId: SOURCE_SECRET, requiredKeys: ['username', 'password', 'host', 'port'], expectedHost: 'sql.example.internal', expectedPort: 1433 },
+    { role: 'target endpoint', secretId: TARGET_SECRET, requiredKeys: ['username', 'password', 'host', 'port'], expectedHost: 'aurora.example.internal', expectedPort: 3306 },
+  ],
 };
 
 const dms = mockClient(DatabaseMigrationServiceClient);
 const sns = mockClient(SNSClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const secrets = mockClient(SecretsManagerClient);
 let now = new Date('2026-11-26T10:00:00Z');
 const clients = () => ({
   dms: new DatabaseMigrationServiceClient({ region: 'eu-west-1' }),
   sns: new SNSClient({ region: 'eu-west-1' }),
   cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
+  secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
   now: () => now,
 });
 
@@ -48,6 +71,7 @@ beforeEach(() => {
   dms.reset();
   sns.reset();
   cloudwatch.reset();
+  secrets.reset();
   now = new Date('2026-11-26T10:00:00Z');
 });
 
@@ -76,7 +100,7 @@ describe('first start vs resume', () => {
   });
 
   test('a task that ran before (stopped): resume-processing and no defer, never a reload', async () => {
-    const stopped = { Status: 'stopped', StopReason: 'Stop Reason NORMAL', ReplicationTaskStartDate: new Date('2026-11-20T00:00:00Z') };
+    const stopped = { Status: 'stopped', StopReason: 'Stop Reason NORMAL', ReplicationTaskStats: { StartDate: new Date('2026-11-20T00:00:00Z') } };
     taskStates(stopped, stopped);
     const prepared = (await run({ action: 'prepare', state: { runId: 'r2' } })) as PrepareResult;
     expect(prepared).toMatchObject({ defer: false, start: { action: 'start', startType: 'resume-processing' } });
@@ -93,7 +117,7 @@ describe('first start vs resume', () => {
   });
 
   test('reload-target only when the operator asks for it', async () => {
-    taskStates(postLoad);
+    taskStates({ ...postLoad, ReplicationTaskSettings: JSON.stringify({ FullLoadSettings: { TargetTablePrepMode: 'TRUNCATE_BEFORE_LOAD' } }) });
     dms.on(StartReplicationTaskCommand).resolves({});
     await run({ action: 'start', state: { runId: 'r3', startType: 'reload-target' } });
     expect(dms.commandCalls(StartReplicationTaskCommand)[0].args[0].input.StartReplicationTaskType).toBe('reload-target');
@@ -101,7 +125,7 @@ describe('first start vs resume', () => {
 
   test('a running task is not started again (a retried start call is a no-op)', async () => {
     taskStates({ Status: 'running', ReplicationTaskStartDate: new Date() });
-    await expect(run({ action: 'start', state: { runId: 'r4' } })).resolves.toEqual({ started: false, detail: 'the task is already running' });
+    await expect(run({ action: 'start', state: { runId: 'r4' } })).resolves.toEqual({ started: false, pending: false, detail: 'the task is already running' });
     expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
   });
 
@@ -152,11 +176,12 @@ describe('waiting for the post-load point', () => {
   test('a task stopped by someone (or an error) before the post-load point fails the run with the stop reason', () => {
     expect(classifyLoad({ Status: 'stopped', StopReason: 'Stop Reason NORMAL' }, true)).toEqual({
       phase: 'failed',
-      reason: 'DMS task stopped before the post-load point: Stop Reason NORMAL',
+      reason: 'DMS task stopped before the post-load point: Stop Reason NORMAL (stopped with no additional information (a StopReplicationTask call, or the task completed))',
     });
     expect(classifyLoad({ Status: 'stopped', StopReason: 'Stop Reason FATAL_ERROR', LastFailureMessage: 'disk full' }, true)).toEqual({
       phase: 'failed',
-      reason: 'DMS task stopped before the post-load point: Stop Reason FATAL_ERROR (disk full)',
+      reason:
+        'DMS task stopped before the post-load point: Stop Reason FATAL_ERROR (a fatal error; DMS gives up after six restart attempts and the task needs the cause fixed) (disk full)',
     });
   });
 
@@ -169,15 +194,14 @@ describe('waiting for the post-load point', () => {
   test('a task whose CDC an earlier run resumed is post-load, even though it was asked to stop after the load', () => {
     const task = {
       Status: 'running',
-      ReplicationTaskStartDate: '2026-11-26T10:00:00Z',
-      ReplicationTaskStats: { FullLoadProgressPercent: 100, FullLoadFinishDate: '2026-11-26T09:00:00Z' },
+      ReplicationTaskStats: { FullLoadProgressPercent: 100, FullLoadFinishDate: '2026-11-26T09:00:00Z', StartDate: '2026-11-26T10:00:00Z' },
     };
     expect(classifyLoad(task, true)).toMatchObject({ phase: 'post-load', cdcRunning: true });
   });
 
   test('a task left "ready" after the start grace period fails the run', () => {
-    expect(classifyLoad({ Status: 'ready' }, true, 0).phase).toBe('loading');
-    expect(classifyLoad({ Status: 'ready' }, true, 3).phase).toBe('failed');
+    expect(classifyLoad({ Status: 'ready' }, true, { pollsSoFar: 0 }).phase).toBe('loading');
+    expect(classifyLoad({ Status: 'ready' }, true, { pollsSoFar: 3 }).phase).toBe('failed');
   });
 
   test('gives up after the configured maximum wait, leaving the task running', async () => {
@@ -193,18 +217,19 @@ describe('resume', () => {
   test('resumes CDC with resume-processing after restoration', async () => {
     taskStates(postLoad);
     dms.on(StartReplicationTaskCommand).resolves({});
-    await expect(run({ action: 'resume', state: { runId: 'r' } })).resolves.toEqual({ cdcResumed: true, detail: 'StartReplicationTask resume-processing' });
+    await expect(run({ action: 'resume', state: { runId: 'r' } })).resolves.toEqual({ cdcResumed: true, pending: false, detail: 'StartReplicationTask resume-processing' });
     expect(dms.commandCalls(StartReplicationTaskCommand)[0].args[0].input.StartReplicationTaskType).toBe('resume-processing');
   });
   test('does not start a running task', async () => {
     taskStates({ Status: 'running' });
-    await expect(run({ action: 'resume', state: { runId: 'r' } })).resolves.toEqual({ cdcResumed: true, detail: 'task already running' });
+    await expect(run({ action: 'resume', state: { runId: 'r' } })).resolves.toEqual({ cdcResumed: true, pending: false, detail: 'task already running' });
     expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
   });
   test('a full-load task has no CDC to resume', async () => {
     taskStates(postLoad);
     await expect(run({ action: 'resume', state: { runId: 'r' } }, { ...config, migrationType: 'full-load' })).resolves.toEqual({
       cdcResumed: false,
+      pending: false,
       detail: 'no CDC for a full-load task',
     });
     expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
@@ -217,7 +242,7 @@ describe('report', () => {
     prepare: { startedAt: '2026-11-26T08:00:00Z', defer: true, restore: true, start: { action: 'start', startType: 'start-replication' } },
     apply: { done: true, counts: { restored: 12, skipped: 1, failed: 0, orphans: 0 }, failures: [] },
     verify: { done: true, verified: true, counts: { restored: 0, skipped: 0, failed: 0, orphans: 0 }, failures: [] },
-    resume: { cdcResumed: true, detail: '' },
+    resume: { cdcResumed: true, pending: false, detail: '' },
   };
 
   test('a clean run reports SUCCEEDED to the topic and to CloudWatch', async () => {
@@ -280,5 +305,247 @@ describe('report', () => {
     const report = (await run({ action: 'report', state })) as RunReport;
     expect(report.outcome).toBe('FAILED');
     expect(report.failures).toEqual([{ object: 'run', reason: 'Error: connect ETIMEDOUT 10.0.0.5:3306' }]);
+  });
+});
+
+describe('stop reasons (one list, shared with the CLI)', () => {
+  // The outcome the runbook gives each value of ReplicationTask.StopReason in the DMS API Reference.
+  const EXPECTED: Record<string, 'post-load' | 'transient' | 'failed'> = {
+    NORMAL: 'failed',
+    RECOVERABLE_ERROR: 'transient',
+    FATAL_ERROR: 'failed',
+    FULL_LOAD_ONLY_FINISHED: 'post-load',
+    STOPPED_AFTER_FULL_LOAD: 'post-load',
+    STOPPED_AFTER_CACHED_EVENTS: 'post-load',
+    EXPRESS_LICENSE_LIMITS_REACHED: 'failed',
+    STOPPED_AFTER_DDL_APPLY: 'failed',
+    STOPPED_DUE_TO_LOW_MEMORY: 'failed',
+    STOPPED_DUE_TO_LOW_DISK: 'failed',
+    STOPPED_AT_SERVER_TIME: 'failed',
+    STOPPED_AT_COMMIT_TIME: 'failed',
+    RECONFIGURATION_RESTART: 'transient',
+    RECYCLE_TASK: 'transient',
+  };
+
+  test('the list holds exactly the documented reasons, each with its meaning', () => {
+    expect(DMS_STOP_REASONS.map((r) => r.code).sort()).toEqual(Object.keys(EXPECTED).sort());
+    for (const r of DMS_STOP_REASONS) expect(r.meaning.length).toBeGreaterThan(10);
+  });
+
+  test.each(Object.entries(EXPECTED))('a task stopped with Stop Reason %s before the post-load point: %s', (code, outcome) => {
+    const task = { Status: 'stopped', StopReason: `Stop Reason ${code}`, ReplicationTaskStats: { FullLoadFinishDate: '2026-11-26T09:00:00Z' } };
+    const result = classifyLoad(task, true, { now, transientGraceSeconds: 3600 });
+    const meaning = describeStopReason(task.StopReason)!.meaning;
+    if (outcome === 'post-load') expect(result).toEqual({ phase: 'post-load', cdcRunning: false, detail: `Stop Reason ${code}` });
+    if (outcome === 'transient') {
+      expect(result).toEqual({
+        phase: 'loading',
+        detail: `task stopped (Stop Reason ${code}): DMS restarts it by itself; waiting since ${now.toISOString()}`,
+        transientSince: now.toISOString(),
+      });
+      // Past the grace period DMS is taken to have given up.
+      const later = classifyLoad(task, true, { now, transientGraceSeconds: 3600, transientSince: new Date(now.getTime() - 3601_000).toISOString() });
+      expect(later).toEqual({ phase: 'failed', reason: `DMS did not restart the task within 60 min of Stop Reason ${code} (${meaning})` });
+    }
+    if (outcome === 'failed') {
+      expect(result).toEqual({ phase: 'failed', reason: `DMS task stopped before the post-load point: Stop Reason ${code} (${meaning})` });
+    }
+  });
+
+  test('a stop reason inside a longer text is found; one not in the list is a failure, never progress', () => {
+    expect(describeStopReason('Last Error Task error notification received from subtask 0 Stop Reason RECOVERABLE_ERROR Error Level RECOVERABLE')?.outcome).toBe(
+      'transient',
+    );
+    expect(classifyLoad({ Status: 'stopped', StopReason: 'Stop Reason SOMETHING_NEW' }, true)).toEqual({
+      phase: 'failed',
+      reason: 'DMS task stopped before the post-load point: Stop Reason SOMETHING_NEW (a stop reason that is not in the DMS API Reference list)',
+    });
+  });
+
+  test('the grace period is twice the longest pause DMS makes between restart attempts, at least half an hour', () => {
+    expect(transientStopGraceSeconds(undefined)).toBe(3600);
+    expect(transientStopGraceSeconds({ RecoverableErrorThrottlingMax: 3600 })).toBe(7200);
+    expect(transientStopGraceSeconds({ RecoverableErrorThrottlingMax: 600 })).toBe(1800);
+    expect(transientStopGraceSeconds({ RecoverableErrorThrottling: false, RecoverableErrorInterval: 5, RecoverableErrorThrottlingMax: 7200 })).toBe(1800);
+  });
+
+  test('a transient stop does not fail the run: the poll waits through it and DMS restarts the task', async () => {
+    taskStates(
+      { Status: 'stopped', StopReason: 'Stop Reason RECOVERABLE_ERROR', ReplicationTaskStats: { FullLoadProgressPercent: 40 } },
+      { Status: 'running', ReplicationTaskStats: { FullLoadProgressPercent: 45 } },
+    );
+    const first = (await run({ action: 'poll', state: { runId: 'r' } })) as PollResult;
+    expect(first).toMatchObject({ phase: 'loading', transientSince: now.toISOString() });
+    now = new Date(now.getTime() + 600_000);
+    const second = (await run({ action: 'poll', state: { runId: 'r', poll: first } })) as PollResult;
+    expect(second).toMatchObject({ phase: 'loading', detail: 'task running (full load 45%)' });
+    expect(second.transientSince).toBeUndefined();
+  });
+
+  test('a transient stop that outlasts the grace period fails the run with the reason', async () => {
+    const stopped = { Status: 'stopped', StopReason: 'Stop Reason RECYCLE_TASK' };
+    taskStates(stopped, stopped);
+    const first = (await run({ action: 'poll', state: { runId: 'r' } })) as PollResult;
+    now = new Date(now.getTime() + 3601_000);
+    const second = (await run({ action: 'poll', state: { runId: 'r', poll: first } })) as PollResult;
+    expect(second.phase).toBe('failed');
+    expect(second.detail).toMatch(/^DMS did not restart the task within 60 min of Stop Reason RECYCLE_TASK/);
+  });
+
+  test('a run does not start a task DMS is about to restart', () => {
+    expect(decideStart({ Status: 'stopped', StopReason: 'Stop Reason RECONFIGURATION_RESTART' })).toMatchObject({ action: 'none' });
+  });
+});
+
+describe('statuses', () => {
+  test.each([
+    ['failed-move', 'DMS task is failed-move (failed to move to another replication instance (MoveReplicationTask)): the run cannot go on'],
+    ['deleting', 'DMS task is deleting (being deleted): the run cannot go on'],
+    ['exploding', 'DMS task is "exploding", a status not in the DMS API Reference list: the run cannot go on'],
+  ])('%s ends the wait instead of being polled until the maximum wait', (Status, reason) => {
+    expect(classifyLoad({ Status }, true)).toEqual({ phase: 'failed', reason });
+  });
+
+  test.each(['moving', 'modifying', 'starting', 'stopping', 'testing', 'creating'])('%s is waited for', (Status) => {
+    expect(classifyLoad({ Status }, true)).toEqual({ phase: 'loading', detail: `task ${Status}` });
+  });
+
+  test('a task that failed to move cannot be started', () => {
+    expect(() => decideStart({ Status: 'failed-move' })).toThrow('cannot start the task: it is failed-move');
+  });
+
+  test('"resumed after the load" is judged by ReplicationTaskStats.StartDate, not the scheduled ReplicationTaskStartDate', () => {
+    const finished = '2026-11-26T09:00:00Z';
+    const scheduledLater = { Status: 'running', ReplicationTaskStartDate: '2026-11-26T10:00:00Z', ReplicationTaskStats: { FullLoadFinishDate: finished, StartDate: '2026-11-26T08:00:00Z' } };
+    expect(classifyLoad(scheduledLater, true).phase).toBe('loading');
+    const resumed = { Status: 'running', ReplicationTaskStats: { FullLoadFinishDate: finished, StartDate: '2026-11-26T10:00:00Z' } };
+    expect(classifyLoad(resumed, true)).toMatchObject({ phase: 'post-load', cdcRunning: true });
+  });
+
+  test('right after StartReplicationTask, the stop from before the start is not taken for the new one', () => {
+    const startedTaskAt = '2026-11-26T10:00:00Z';
+    const old = { Status: 'stopped', StopReason: 'Stop Reason NORMAL', ReplicationTaskStats: { StopDate: '2026-11-20T00:00:00Z' } };
+    expect(classifyLoad(old, true, { startedTaskAt, pollsSoFar: 0 }).phase).toBe('loading');
+    expect(classifyLoad(old, true, { startedTaskAt, pollsSoFar: 3 }).phase).toBe('failed');
+    // A reload's first poll still shows the previous load's post-load stop: not the post-load point yet.
+    const previousLoad = { Status: 'stopped', StopReason: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS', ReplicationTaskStats: { FullLoadFinishDate: '2026-11-25T00:00:00Z' } };
+    expect(classifyLoad(previousLoad, true, { startedTaskAt, startedWith: 'reload-target' }).phase).toBe('loading');
+  });
+
+  test('this run resuming a task whose load finished earlier is at the post-load point (CDC)', () => {
+    const task = { Status: 'running', ReplicationTaskStats: { FullLoadFinishDate: '2026-11-20T00:00:00Z', StartDate: '2026-11-26T10:00:05Z' } };
+    expect(classifyLoad(task, true, { startedTaskAt: '2026-11-26T10:00:00Z', startedWith: 'resume-processing' })).toMatchObject({ phase: 'post-load', cdcRunning: true });
+    expect(classifyLoad(task, true, { startedTaskAt: '2026-11-26T10:00:00Z', startedWith: 'reload-target' }).phase).toBe('loading');
+  });
+});
+
+describe('reload', () => {
+  const stoppedAtPostLoad = (mode: string): Partial<ReplicationTask> => ({
+    ...postLoad,
+    ReplicationTaskSettings: JSON.stringify({ FullLoadSettings: { TargetTablePrepMode: mode }, Logging: { EnableLogging: true } }),
+  });
+
+  test('defers again, even with deferBeforeLoad off', async () => {
+    taskStates(postLoad);
+    const prepared = (await run({ action: 'prepare', state: { runId: 'r', startType: 'reload-target' } }, { ...config, deferBeforeLoad: false })) as PrepareResult;
+    expect(prepared).toMatchObject({ defer: true, start: { action: 'start', startType: 'reload-target' } });
+  });
+
+  test('empties the tables first: TargetTablePrepMode to TRUNCATE_BEFORE_LOAD while stopped, then reload-target', async () => {
+    taskStates(stoppedAtPostLoad('DO_NOTHING'), { ...stoppedAtPostLoad('DO_NOTHING'), Status: 'modifying' }, stoppedAtPostLoad('TRUNCATE_BEFORE_LOAD'));
+    dms.on(ModifyReplicationTaskCommand).resolves({});
+    dms.on(StartReplicationTaskCommand).resolves({});
+    const state: RunState = { runId: 'r', startType: 'reload-target' };
+    const modified = (await run({ action: 'start', state })) as StartResult;
+    expect(modified).toMatchObject({ started: false, pending: true, detail: 'ModifyReplicationTask TargetTablePrepMode DO_NOTHING -> TRUNCATE_BEFORE_LOAD for the reload' });
+    expect(dms.commandCalls(ModifyReplicationTaskCommand)[0].args[0].input).toEqual({
+      ReplicationTaskArn: TASK_ARN,
+      ReplicationTaskSettings: '{"FullLoadSettings":{"TargetTablePrepMode":"TRUNCATE_BEFORE_LOAD"}}',
+    });
+    expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
+    await expect(run({ action: 'start', state })).resolves.toMatchObject({ started: false, pending: true, detail: 'the task is modifying' });
+    const started = (await run({ action: 'start', state })) as StartResult;
+    expect(started).toMatchObject({ started: true, pending: false, startType: 'reload-target', startedAt: now.toISOString() });
+    expect(dms.commandCalls(StartReplicationTaskCommand).map((c) => c.args[0].input.StartReplicationTaskType)).toEqual(['reload-target']);
+    expect(dms.commandCalls(DescribeReplicationTasksCommand)[0].args[0].input.WithoutSettings).toBe(false);
+  });
+
+  test('refuses a reload of a running task (the runbook never stops a task)', async () => {
+    taskStates({ Status: 'running' });
+    await expect(run({ action: 'start', state: { runId: 'r', startType: 'reload-target' } })).rejects.toThrow(/reload-target needs the task stopped/);
+  });
+
+  test('refuses to reload when DMS does not say whether it empties the tables', async () => {
+    taskStates(postLoad);
+    await expect(run({ action: 'start', state: { runId: 'r', startType: 'reload-target' } })).rejects.toThrow(/no TargetTablePrepMode/);
+    expect(dms.commandCalls(StartReplicationTaskCommand)).toHaveLength(0);
+  });
+
+  test('sets the prep mode back to the deployed one before CDC resumes', async () => {
+    taskStates(stoppedAtPostLoad('TRUNCATE_BEFORE_LOAD'), stoppedAtPostLoad('DO_NOTHING'));
+    dms.on(ModifyReplicationTaskCommand).resolves({});
+    dms.on(StartReplicationTaskCommand).resolves({});
+    const first = (await run({ action: 'resume', state: { runId: 'r' } })) as ResumeResult;
+    expect(first).toEqual({
+      cdcResumed: false,
+      pending: true,
+      waitSeconds: 30,
+      detail: 'ModifyReplicationTask TargetTablePrepMode TRUNCATE_BEFORE_LOAD -> DO_NOTHING (set back after the reload)',
+    });
+    expect(dms.commandCalls(ModifyReplicationTaskCommand)[0].args[0].input.ReplicationTaskSettings).toBe('{"FullLoadSettings":{"TargetTablePrepMode":"DO_NOTHING"}}');
+    await expect(run({ action: 'resume', state: { runId: 'r' } })).resolves.toEqual({ cdcResumed: true, pending: false, detail: 'StartReplicationTask resume-processing' });
+  });
+});
+
+describe('preflight', () => {
+  const secret = (id: string, value: object | string) =>
+    secrets.on(GetSecretValueCommand, { SecretId: id }).resolves({ SecretString: typeof value === 'string' ? value : JSON.stringify(value) });
+
+  test('passes with secrets in the DMS form', async () => {
+    secret(SOURCE_SECRET, { username: 'dms', password: 'p', host: 'sql.example.internal', port: 1433 });
+    secret(TARGET_SECRET, { username: 'dms', password: 'p', host: 'aurora.example.internal', port: '3306' });
+    await expect(run({ action: 'preflight', state: { runId: 'r' } })).resolves.toEqual({ ok: true, findings: [] });
+  });
+
+  test('fails on an RDS-managed master secret (credentials only) and says what is missing, never a value', async () => {
+    secret(SOURCE_SECRET, { username: 'dms', password: 'p', host: 'sql.example.internal', port: 1433 });
+    secret(TARGET_SECRET, { username: 'admin', password: 'very-secret' });
+    const result = (await run({ action: 'preflight', state: { runId: 'r' } })) as PreflightResult;
+    expect(result.ok).toBe(false);
+    expect(result.findings).toEqual([
+      {
+        severity: 'error',
+        object: `target endpoint secret ${TARGET_SECRET}`,
+        reason:
+          'lacks "host", "port" (a secret that RDS manages for the master user holds only the credentials: store a secret with username, password, host and port for DMS)',
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toMatch(/very-secret|admin/);
+  });
+
+  test('reports a wrong port as an error, another host name as a warning, and an unreadable secret', async () => {
+    secret(SOURCE_SECRET, { username: 'dms', password: 'p', host: 'other.example.internal', port: 1434 });
+    secrets.on(GetSecretValueCommand, { SecretId: TARGET_SECRET }).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    const result = (await run({ action: 'preflight', state: { runId: 'r' } })) as PreflightResult;
+    expect(result.findings.map((f) => [f.severity, f.reason])).toEqual([
+      ['error', '"port" is 1434 but the stack opened port 1433 (cdk.json port): DMS connects to the secret\'s port'],
+      [
+        'warning',
+        '"host" is other.example.internal, cdk.json serverName is sql.example.internal: DMS connects to the secret\'s host, the security-group rules and the restoration Lambda use serverName',
+      ],
+      ['error', 'cannot be read: AccessDeniedException: User is not authorized'],
+    ]);
+  });
+
+  test('a failed preflight ends the run FAILED at step preflight, listing each problem', async () => {
+    sns.on(PublishCommand).resolves({});
+    cloudwatch.on(PutMetricDataCommand).resolves({});
+    const state: RunState = {
+      runId: 'r',
+      startedAt: '2026-11-26T09:59:00Z',
+      preflight: { ok: false, findings: [{ severity: 'error', object: `target endpoint secret ${TARGET_SECRET}`, reason: 'lacks "host"' }] },
+    };
+    const report = (await run({ action: 'report', state })) as RunReport;
+    expect(report).toMatchObject({ outcome: 'FAILED', step: 'preflight', failures: [{ object: `target endpoint secret ${TARGET_SECRET}`, reason: 'lacks "host"' }] });
   });
 });

@@ -2,10 +2,13 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
+  ModifyReplicationTaskCommand,
+  ModifyReplicationTaskCommandInput,
   ReplicationTask,
   StartReplicationTaskCommand,
   StartReplicationTaskCommandInput,
 } from '@aws-sdk/client-database-migration-service';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,41 +33,80 @@ const TASK_ARN = 'arn:aws:dms:eu-west-1:111111111111:task:dev-adventureworks';
 const dmsMock = mockClient(DatabaseMigrationServiceClient);
 const snsMock = mockClient(SNSClient);
 const cloudwatchMock = mockClient(CloudWatchClient);
+const secretsMock = mockClient(SecretsManagerClient);
+const SOURCE_SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:dms/dev/sqlserver-AbCdEf';
+const TARGET_SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:dms/dev/aurora-GhIjKl';
+/** The clock of the control Lambda: each call moves it on, so DMS's dates and the run's compare as in life. */
+let clock = Date.parse('2026-11-26T08:00:00Z');
+const tick = (): Date => new Date((clock += 60_000));
 
 let dbs: string[];
 let controlDb: string;
 let definition: AslDefinition;
 let connections: ReturnType<typeof mysqlConnectionFactory>;
+/** The target schema with every secondary object, as the first test leaves it. */
+let restoredSchema: Awaited<ReturnType<typeof schemaSnapshot>>;
 
-/** A DMS task that moves through its life as the runbook starts and polls it. */
+/** A DMS task that moves through its life as the runbook starts, modifies and polls it. */
 class FakeDmsTask {
   public task: ReplicationTask = { ReplicationTaskArn: TASK_ARN, Status: 'ready', MigrationType: 'full-load-and-cdc' };
   public starts: string[] = [];
+  /** TargetTablePrepMode at each StartReplicationTask, and every ModifyReplicationTask. */
+  public prepModeAtStart: string[] = [];
+  public modifies: string[] = [];
+  public prepMode = 'DO_NOTHING';
   private pollsUntilLoaded = 0;
+  private pollsUntilModified = 0;
   constructor(private readonly onLoad: () => Promise<void>) {}
 
   public async describe(): Promise<ReplicationTask> {
+    if (this.task.Status === 'modifying' && --this.pollsUntilModified === 0) this.task = { ...this.task, Status: 'stopped' };
     if (this.task.Status === 'running' && this.pollsUntilLoaded > 0 && --this.pollsUntilLoaded === 0) {
       await this.onLoad();
+      const at = tick();
       this.task = {
         ...this.task,
         Status: 'stopped',
         StopReason: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS',
-        ReplicationTaskStats: { FullLoadProgressPercent: 100, FullLoadFinishDate: new Date('2026-11-26T09:00:00Z') },
+        ReplicationTaskStats: { ...this.task.ReplicationTaskStats, FullLoadProgressPercent: 100, FullLoadFinishDate: at, StopDate: at },
       };
     }
-    return this.task;
+    return { ...this.task, ReplicationTaskSettings: JSON.stringify({ FullLoadSettings: { TargetTablePrepMode: this.prepMode } }) };
   }
 
   public start(input: StartReplicationTaskCommandInput): void {
     this.starts.push(input.StartReplicationTaskType!);
+    this.prepModeAtStart.push(this.prepMode);
+    const at = tick();
     if (input.StartReplicationTaskType === 'start-replication' || input.StartReplicationTaskType === 'reload-target') {
       this.pollsUntilLoaded = 3;
-      this.task = { ...this.task, Status: 'running', ReplicationTaskStartDate: new Date('2026-11-26T08:00:00Z'), ReplicationTaskStats: { FullLoadProgressPercent: 10 } };
+      this.task = { ...this.task, Status: 'running', StopReason: undefined, ReplicationTaskStats: { FullLoadProgressPercent: 10, StartDate: at, FreshStartDate: at } };
     } else {
-      this.task = { ...this.task, Status: 'running', StopReason: undefined, ReplicationTaskStartDate: new Date('2026-11-26T10:00:00Z') };
+      this.task = { ...this.task, Status: 'running', StopReason: undefined, ReplicationTaskStats: { ...this.task.ReplicationTaskStats, StartDate: at } };
     }
   }
+
+  public modify(input: ModifyReplicationTaskCommandInput): void {
+    if (this.task.Status !== 'stopped' && this.task.Status !== 'failed') throw new Error(`InvalidResourceStateFault: task is ${this.task.Status}`);
+    const mode = (JSON.parse(input.ReplicationTaskSettings!) as { FullLoadSettings: { TargetTablePrepMode: string } }).FullLoadSettings.TargetTablePrepMode;
+    this.modifies.push(mode);
+    this.prepMode = mode;
+    this.pollsUntilModified = 1;
+    this.task = { ...this.task, Status: 'modifying' };
+  }
+
+  /** An operator stops the task during CDC. */
+  public stopByOperator(): void {
+    const at = tick();
+    this.task = { ...this.task, Status: 'stopped', StopReason: 'Stop Reason NORMAL', ReplicationTaskStats: { ...this.task.ReplicationTaskStats, StopDate: at } };
+  }
+}
+
+/** DMS-form secrets for both endpoints, matching cdk.json's dev environment. */
+function secretsInDmsForm(target: object = { username: 'dms', password: 'x', host: 'aurora-dev.cluster-abcdefghij.eu-west-1.rds.amazonaws.com', port: 3306 }) {
+  secretsMock.reset();
+  secretsMock.on(GetSecretValueCommand, { SecretId: SOURCE_SECRET }).resolves({ SecretString: JSON.stringify({ username: 'dms', password: 'x', host: 'sql', port: 1433 }) });
+  secretsMock.on(GetSecretValueCommand, { SecretId: TARGET_SECRET }).resolves({ SecretString: JSON.stringify(target) });
 }
 
 function controlConfig(): ControlConfig {
@@ -77,10 +119,17 @@ function controlConfig(): ControlConfig {
     deferBeforeLoad: true,
     topicArn: 'arn:aws:sns:eu-west-1:111111111111:dms-dev-alarms',
     maxWaitHours: 504,
+    transientGraceSeconds: 3600,
+    targetTablePrepMode: 'DO_NOTHING',
+    secrets: [
+      { role: 'source endpoint', secretId: SOURCE_SECRET, requiredKeys: ['username', 'password', 'host', 'port'], expectedPort: 1433 },
+      { role: 'target endpoint', secretId: TARGET_SECRET, requiredKeys: ['username', 'password', 'host', 'port'], expectedPort: 3306 },
+    ],
   };
 }
 
 function wire(fake: FakeDmsTask, restorationFault?: (event: RestorationEvent) => void) {
+  secretsInDmsForm();
   dmsMock.reset();
   snsMock.reset();
   cloudwatchMock.reset();
@@ -89,13 +138,18 @@ function wire(fake: FakeDmsTask, restorationFault?: (event: RestorationEvent) =>
     fake.start(input);
     return {};
   });
+  dmsMock.on(ModifyReplicationTaskCommand).callsFake((input: ModifyReplicationTaskCommandInput) => {
+    fake.modify(input);
+    return {};
+  });
   snsMock.on(PublishCommand).resolves({});
   cloudwatchMock.on(PutMetricDataCommand).resolves({});
   const clients = {
     dms: new DatabaseMigrationServiceClient({ region: 'eu-west-1' }),
     sns: new SNSClient({ region: 'eu-west-1' }),
     cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
-    now: () => new Date('2026-11-26T11:00:00Z'),
+    secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
+    now: tick,
   };
   return async (resource: string, payload: unknown) => {
     if (resource.includes('Control')) return handleControl(payload as ControlEvent, controlConfig(), clients);
@@ -126,7 +180,7 @@ beforeAll(async () => {
 
   const env = exampleEnvironment('dev', { restoration: { deferBeforeLoad: true, databases: dbs } });
   const template = Template.fromStack(stackOf(buildTestApp({ dev: env }), 'dev'));
-  const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }>;
+  const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'dms-runbook-dev-adventureworks' } })) as Array<{ Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }>;
   const text = sm.Properties.DefinitionString['Fn::Join'][1]
     .map((part) => (typeof part === 'string' ? part : ((part as { 'Fn::GetAtt': [string] })['Fn::GetAtt']?.[0] ?? 'TOKEN')))
     .join('');
@@ -150,6 +204,7 @@ test('a deploy-started run goes from defer to resumed CDC; a second run starts n
   // The secondary objects were gone while DMS loaded, and are back now.
   expect(countsDuringLoad).toEqual({ indexes: 0, foreignKeys: 0, triggers: 0 });
   expect(await schemaSnapshot(dbs)).toEqual(before);
+  restoredSchema = before;
   expect(fake.starts).toEqual(['start-replication', 'resume-processing']);
   expect(first.path.filter((s) => ['Defer', 'StartTask', 'Apply', 'Verify', 'ResumeCdc', 'Report'].includes(s))).toEqual([
     'Defer',
@@ -183,8 +238,7 @@ test('an interrupted run fails with the cause, and a retry converges without rel
     ReplicationTaskArn: TASK_ARN,
     Status: 'stopped',
     StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED',
-    ReplicationTaskStartDate: new Date('2026-11-26T08:00:00Z'),
-    ReplicationTaskStats: { FullLoadProgressPercent: 100, FullLoadFinishDate: new Date('2026-11-26T09:00:00Z') },
+    ReplicationTaskStats: { FullLoadProgressPercent: 100, StartDate: tick(), FullLoadFinishDate: tick() },
   };
   const store = new MySqlPlanStore(connections, controlDb, 'dev-adventureworks');
   await handleRestoration({ action: 'defer', planId: 'dev-adventureworks', databases: dbs, concurrency: 2 }, { connections, store, deadline: Date.now() + 600_000, log: () => undefined });
@@ -224,4 +278,61 @@ test('a DMS task that fails during the load ends the run failed with DMS reason,
   expect(report.dmsReason).toBe('DMS task failed: Last Error Connection to source failed');
   expect(run.path).not.toContain('Apply');
   expect(run.path).not.toContain('ResumeCdc');
+});
+
+test('a reload defers again, empties the tables through DMS (TRUNCATE_BEFORE_LOAD), restores and sets the prep mode back', async () => {
+  // Start from the restored schema (the test before leaves it deferred).
+  const store = new MySqlPlanStore(connections, controlDb, 'dev-adventureworks');
+  await handleRestoration({ action: 'apply', planId: 'dev-adventureworks', databases: dbs, concurrency: 2 }, { connections, store, deadline: Date.now() + 600_000, log: () => undefined });
+  await store.close();
+  expect(await schemaSnapshot(dbs)).toEqual(restoredSchema);
+  let countsDuringReload: Awaited<ReturnType<typeof objectCounts>> | undefined;
+  const fake = new FakeDmsTask(async () => {
+    countsDuringReload = await objectCounts(dbs);
+  });
+  // A task that loaded before and replicates: the operator stopped it to reload.
+  fake.task = {
+    ReplicationTaskArn: TASK_ARN,
+    Status: 'running',
+    ReplicationTaskStats: { FullLoadProgressPercent: 100, FullLoadFinishDate: tick(), StartDate: tick() },
+  };
+  fake.stopByOperator();
+  const invoke = wire(fake);
+
+  const run = await runStateMachine(definition, { runId: 'manual-reload', startType: 'reload-target' }, invoke);
+  expect(run.status).toBe('SUCCEEDED');
+  expect(countsDuringReload).toEqual({ indexes: 0, foreignKeys: 0, triggers: 0 });
+  expect(fake.modifies).toEqual(['TRUNCATE_BEFORE_LOAD', 'DO_NOTHING']);
+  expect(fake.starts).toEqual(['reload-target', 'resume-processing']);
+  expect(fake.prepModeAtStart).toEqual(['TRUNCATE_BEFORE_LOAD', 'DO_NOTHING']);
+  expect(run.path.filter((s) => ['Preflight', 'Defer', 'StartTask', 'Apply', 'Verify', 'ResumeCdc'].includes(s))).toEqual([
+    'Preflight',
+    'Defer',
+    'StartTask',
+    'StartTask',
+    'Apply',
+    'Verify',
+    'ResumeCdc',
+    'ResumeCdc',
+  ]);
+  expect(await schemaSnapshot(dbs)).toEqual(restoredSchema);
+  expect(run.output as RunReport).toMatchObject({ outcome: 'SUCCEEDED', restorationVerified: true, cdcResumed: true });
+});
+
+test('a target secret without host and port fails the run at preflight, before DMS or the database is touched', async () => {
+  const fake = new FakeDmsTask(async () => undefined);
+  const invoke = wire(fake);
+  secretsInDmsForm({ username: 'admin', password: 'rds-managed' });
+  const calls: string[] = [];
+  const run = await runStateMachine(definition, { runId: 'cfn-6' }, async (resource, payload) => {
+    calls.push((payload as { action: string }).action);
+    return invoke(resource, payload);
+  });
+  expect(run.status).toBe('FAILED');
+  expect(calls).toEqual(['preflight', 'report']);
+  expect(dmsMock.calls()).toHaveLength(0);
+  const report = JSON.parse(run.cause!) as RunReport;
+  expect(report).toMatchObject({ outcome: 'FAILED', step: 'preflight', cdcResumed: false });
+  expect(report.failures[0].reason).toMatch(/^lacks "host", "port"/);
+  expect(snsMock.commandCalls(PublishCommand)[0].args[0].input.Message).toContain(`target endpoint secret ${TARGET_SECRET}: lacks "host", "port"`);
 });

@@ -15,7 +15,7 @@ function only(template: Template, type: string, props: Record<string, unknown> =
 }
 
 function definition(template: Template): { States: Record<string, Record<string, unknown>>; StartAt: string } {
-  const sm = only(template, 'AWS::StepFunctions::StateMachine');
+  const sm = only(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: 'dms-runbook-dev-adventureworks' });
   const body = sm.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] };
   // Tokens (function ARNs) are replaced by placeholders so the JSON parses.
   const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
@@ -32,15 +32,19 @@ describe('runbook state machine', () => {
     });
   });
 
-  test('runs defer -> start -> wait -> apply -> verify -> resume -> report, each step caught', () => {
+  test('runs preflight -> defer -> start -> wait -> apply -> verify -> resume -> report, each step caught', () => {
     const { States, StartAt } = definition(dev);
-    expect(StartAt).toBe('Prepare');
+    expect(StartAt).toBe('Preflight');
+    expect(States['Preflight passed?']).toMatchObject({ Choices: [{ Variable: '$.preflight.ok', BooleanEquals: true, Next: 'Prepare' }], Default: 'Report' });
     expect(States['Defer?']).toMatchObject({ Choices: [{ Variable: '$.prepare.defer', BooleanEquals: true, Next: 'Defer' }], Default: 'Start?' });
     expect(States['Start?'].Choices).toEqual([
       { Variable: '$.prepare.start.action', StringEquals: 'start', Next: 'StartTask' },
       { Variable: '$.prepare.start.action', StringEquals: 'wait', Next: 'WaitForTaskStatus' },
     ]);
-    expect(States.StartTask.Next).toBe('PollTask');
+    // A reload modifies the task first and starts it once DMS has applied the change.
+    expect(States.StartTask.Next).toBe('Started?');
+    expect(States['Started?']).toMatchObject({ Choices: [{ Variable: '$.start.pending', BooleanEquals: true, Next: 'WaitForTaskModify' }], Default: 'PollTask' });
+    expect(States.WaitForTaskModify).toMatchObject({ Type: 'Wait', SecondsPath: '$.start.waitSeconds', Next: 'StartTask' });
     expect(States['PostLoad?'].Choices).toEqual([
       { Variable: '$.poll.phase', StringEquals: 'post-load', Next: 'Restore?' },
       { Variable: '$.poll.phase', StringEquals: 'failed', Next: 'Report' },
@@ -49,9 +53,10 @@ describe('runbook state machine', () => {
     expect(States['Restored?']).toMatchObject({ Choices: [{ Variable: '$.apply.done', BooleanEquals: true, Next: 'Verify' }], Default: 'WaitForRunningDdl' });
     expect(States.WaitForRunningDdl).toMatchObject({ SecondsPath: '$.apply.waitSeconds', Next: 'Apply' });
     expect(States.Verify.Next).toBe('ResumeCdc');
-    expect(States.ResumeCdc.Next).toBe('Report');
+    expect(States.ResumeCdc.Next).toBe('Resumed?');
+    expect(States['Resumed?']).toMatchObject({ Choices: [{ Variable: '$.resume.pending', BooleanEquals: true, Next: 'WaitBeforeResume' }], Default: 'Report' });
     expect(States.RunFailed).toMatchObject({ Type: 'Fail', Error: 'RunFailed', CausePath: 'States.JsonToString($.report)' });
-    for (const step of ['Prepare', 'Defer', 'StartTask', 'PollTask', 'Apply', 'Verify', 'ResumeCdc']) {
+    for (const step of ['Preflight', 'Prepare', 'Defer', 'StartTask', 'PollTask', 'Apply', 'Verify', 'ResumeCdc']) {
       expect(States[step].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReportFailure' }]);
     }
     expect(JSON.stringify(States)).not.toContain('reload-target');
@@ -121,12 +126,16 @@ describe('IAM least privilege', () => {
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: [] }).Statement);
   }
 
-  test('control Lambda: start on its task only (never stop), describe on *, publish to the alarm topic only', () => {
+  test('control Lambda: start and modify its task only (never stop), describe on *, read the endpoint secrets, publish to the alarm topic only', () => {
     const statements = policiesOf(/^RunbookadventureworksControlIdentityRole/);
+    const env = exampleEnvironment('dev') as { source: { secretArn: string }; target: { secretArn: string } };
     expect(statements).toEqual(
       expect.arrayContaining([
         { Action: 'dms:DescribeReplicationTasks', Effect: 'Allow', Resource: '*' },
         { Action: 'dms:StartReplicationTask', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Taskadventureworks/) } },
+        { Action: 'dms:ModifyReplicationTask', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Taskadventureworks/) } },
+        { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: env.source.secretArn },
+        { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: env.target.secretArn },
         { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/AlarmTopic/) } },
         { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/AlarmTopicKey/), 'Arn'] } },
         {
@@ -137,7 +146,21 @@ describe('IAM least privilege', () => {
         },
       ]),
     );
-    expect(JSON.stringify(statements)).not.toMatch(/secretsmanager|StopReplicationTask/);
+    expect(JSON.stringify(statements)).not.toMatch(/StopReplicationTask/);
+    // The control Lambda's environment names the secrets and what they must hold, never a value.
+    const control = only(dev, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Runbook control') });
+    const variables = (control.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(JSON.parse(variables.RUNBOOK_PREFLIGHT_SECRETS)).toEqual([
+      { role: 'source endpoint', requiredKeys: ['username', 'password', 'host', 'port'], expectedHost: 'sqlserver.dev.example.internal', expectedPort: 1433, secretId: env.source.secretArn },
+      {
+        role: 'target endpoint',
+        requiredKeys: ['username', 'password', 'host', 'port'],
+        expectedHost: 'aurora-dev.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
+        expectedPort: 3306,
+        secretId: env.target.secretArn,
+      },
+    ]);
+    expect(variables).toMatchObject({ RUNBOOK_TRANSIENT_GRACE_SECONDS: '3600', RUNBOOK_TARGET_TABLE_PREP_MODE: 'DO_NOTHING' });
   });
 
   test('restoration Lambda: reads only the target secret; network interfaces only in its subnets and security group', () => {

@@ -2,11 +2,14 @@ import { CloudWatchClient, PutMetricDataCommand, StandardUnit } from '@aws-sdk/c
 import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
+  ModifyReplicationTaskCommand,
   ReplicationTask,
   StartReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { RUNBOOK_METRIC_NAMESPACE } from '../names';
+import { checkSecrets, PreflightFinding, SecretExpectation } from '../preflight';
 import { RunReport } from '../run-report';
 import {
   classifyLoad,
@@ -15,8 +18,11 @@ import {
   MigrationType,
   needsResume,
   nextPollSeconds,
+  prepModeSettings,
   StartDecision,
   StartType,
+  TargetTablePrepMode,
+  targetTablePrepMode,
 } from '../task-control';
 
 /**
@@ -30,7 +36,9 @@ export interface RunState {
   /** Set only by an operator (`run start --reload-target`): never chosen implicitly. */
   readonly startType?: StartType;
   readonly startedAt?: string;
+  readonly preflight?: PreflightResult;
   readonly prepare?: PrepareResult;
+  readonly start?: StartResult;
   readonly poll?: PollResult;
   readonly apply?: RestorationSummary;
   readonly verify?: RestorationSummary;
@@ -56,20 +64,43 @@ export interface PrepareResult {
   readonly start: StartDecision;
 }
 
+export interface PreflightResult {
+  /** No errors (warnings do not stop a run). */
+  readonly ok: boolean;
+  readonly findings: readonly PreflightFinding[];
+}
+
+export interface StartResult {
+  readonly started: boolean;
+  readonly startType?: StartType;
+  /** When StartReplicationTask was called (the poll ignores stops and loads from before). */
+  readonly startedAt?: string;
+  /** Not started yet: call again after waitSeconds (the task is changing, or was just modified). Always present: the state machine tests it. */
+  readonly pending: boolean;
+  readonly waitSeconds?: number;
+  readonly detail: string;
+}
+
 export interface PollResult {
   readonly phase: LoadPhase['phase'];
   readonly detail: string;
   readonly waitSeconds: number;
   readonly polls: number;
   readonly waitingSince: string;
+  /** Since when the task has been stopped for a transient reason (DMS restarts it). */
+  readonly transientSince?: string;
 }
 
 export interface ResumeResult {
   readonly cdcResumed: boolean;
   readonly detail: string;
+  /** Not done yet: call again after waitSeconds (the prep mode is being set back). Always present: the state machine tests it. */
+  readonly pending: boolean;
+  readonly waitSeconds?: number;
 }
 
 export type ControlEvent =
+  | { readonly action: 'preflight'; readonly state: RunState }
   | { readonly action: 'prepare'; readonly state: RunState }
   | { readonly action: 'start'; readonly state: RunState }
   | { readonly action: 'poll'; readonly state: RunState }
@@ -86,14 +117,24 @@ export interface ControlConfig {
   readonly deferBeforeLoad: boolean;
   readonly topicArn: string;
   readonly maxWaitHours: number;
+  /** How long a task may stay stopped for a transient reason before the run gives up (dms-task-state.ts). */
+  readonly transientGraceSeconds: number;
+  /** The task's TargetTablePrepMode as deployed: a reload changes it for the reload and sets it back after. */
+  readonly targetTablePrepMode: TargetTablePrepMode;
+  /** The secrets the preflight step checks (the endpoints', with the host and port in cdk.json). */
+  readonly secrets: readonly SecretExpectation[];
 }
 
 export interface ControlClients {
   readonly dms: DatabaseMigrationServiceClient;
   readonly sns: SNSClient;
   readonly cloudwatch: CloudWatchClient;
+  readonly secrets: SecretsManagerClient;
   readonly now: () => Date;
 }
+
+/** Wait between two calls while a task is being modified or changing status. */
+export const PENDING_WAIT_SECONDS = 30;
 
 export function controlConfigFromEnv(env: NodeJS.ProcessEnv): ControlConfig {
   const need = (name: string): string => {
@@ -110,6 +151,9 @@ export function controlConfigFromEnv(env: NodeJS.ProcessEnv): ControlConfig {
     deferBeforeLoad: need('RUNBOOK_DEFER_BEFORE_LOAD') === 'true',
     topicArn: need('RUNBOOK_TOPIC_ARN'),
     maxWaitHours: Number(need('RUNBOOK_MAX_WAIT_HOURS')),
+    transientGraceSeconds: Number(need('RUNBOOK_TRANSIENT_GRACE_SECONDS')),
+    targetTablePrepMode: need('RUNBOOK_TARGET_TABLE_PREP_MODE') as TargetTablePrepMode,
+    secrets: JSON.parse(need('RUNBOOK_PREFLIGHT_SECRETS')) as SecretExpectation[],
   };
 }
 
@@ -118,11 +162,11 @@ export class TaskNotFoundError extends Error {
   public override readonly name = 'TaskNotFoundError';
 }
 
-export async function describeTask(dms: DatabaseMigrationServiceClient, taskArn: string): Promise<ReplicationTask> {
+export async function describeTask(dms: DatabaseMigrationServiceClient, taskArn: string, withSettings = false): Promise<ReplicationTask> {
   const out = await dms.send(
     new DescribeReplicationTasksCommand({
       Filters: [{ Name: 'replication-task-arn', Values: [taskArn] }],
-      WithoutSettings: true,
+      WithoutSettings: !withSettings,
     }),
   );
   const task = out.ReplicationTasks?.[0];
@@ -132,6 +176,8 @@ export async function describeTask(dms: DatabaseMigrationServiceClient, taskArn:
 
 export async function handleControl(event: ControlEvent, config: ControlConfig, clients: ControlClients): Promise<unknown> {
   switch (event.action) {
+    case 'preflight':
+      return preflight(config, clients);
     case 'prepare':
       return prepare(event.state, config, clients);
     case 'start':
@@ -145,23 +191,51 @@ export async function handleControl(event: ControlEvent, config: ControlConfig, 
   }
 }
 
+async function preflight(config: ControlConfig, clients: ControlClients): Promise<PreflightResult> {
+  const findings = await checkSecrets(clients.secrets, config.secrets);
+  return { ok: !findings.some((f) => f.severity === 'error'), findings };
+}
+
 async function prepare(state: RunState, config: ControlConfig, clients: ControlClients): Promise<PrepareResult> {
   const task = await describeTask(clients.dms, config.taskArn);
   const startDecision = decideStart(task, state.startType);
   // A CDC-only task has no full load: nothing was deferred and nothing needs restoring.
   const restore = config.migrationType !== 'cdc';
-  // Deferring only makes sense before the first load: once DMS has loaded rows, dropping would gain nothing.
-  const defer = restore && config.deferBeforeLoad && startDecision.action === 'start' && startDecision.startType !== 'resume-processing';
+  // Deferring only makes sense before a load: once DMS has loaded rows, dropping would gain
+  // nothing. A reload loads every table again, so its objects are deferred again whatever
+  // deferBeforeLoad says: triggers would fire for every reloaded row.
+  const loads = startDecision.action === 'start' && startDecision.startType !== 'resume-processing';
+  const reload = startDecision.action === 'start' && startDecision.startType === 'reload-target';
+  const defer = restore && loads && (config.deferBeforeLoad || reload);
   return { startedAt: clients.now().toISOString(), defer, restore, start: startDecision };
 }
 
-async function start(state: RunState, config: ControlConfig, clients: ControlClients): Promise<{ started: boolean; startType?: StartType; detail: string }> {
+async function start(state: RunState, config: ControlConfig, clients: ControlClients): Promise<StartResult> {
   // Describe again: a retried call must not start the task a second time.
-  const task = await describeTask(clients.dms, config.taskArn);
+  const reload = state.startType === 'reload-target';
+  const task = await describeTask(clients.dms, config.taskArn, reload);
   const decision = decideStart(task, state.startType);
-  if (decision.action !== 'start') return { started: false, detail: decision.reason };
+  if (decision.action === 'wait') return { started: false, pending: true, waitSeconds: PENDING_WAIT_SECONDS, detail: decision.reason };
+  if (decision.action !== 'start') return { started: false, pending: false, detail: decision.reason };
+  if (decision.startType === 'reload-target') {
+    // DO_NOTHING would reload into tables that still hold rows: DMS empties them first with
+    // TRUNCATE_BEFORE_LOAD ("Data is truncated without affecting the table metadata"). A task
+    // can be modified only while stopped or failed, which decideStart made sure of.
+    const mode = targetTablePrepMode(task);
+    if (mode === undefined) throw new Error('DescribeReplicationTasks returned no TargetTablePrepMode for the task: refusing to reload without knowing whether DMS empties the tables');
+    if (mode === 'DO_NOTHING') {
+      await clients.dms.send(new ModifyReplicationTaskCommand({ ReplicationTaskArn: config.taskArn, ReplicationTaskSettings: prepModeSettings('TRUNCATE_BEFORE_LOAD') }));
+      return {
+        started: false,
+        pending: true,
+        waitSeconds: PENDING_WAIT_SECONDS,
+        detail: 'ModifyReplicationTask TargetTablePrepMode DO_NOTHING -> TRUNCATE_BEFORE_LOAD for the reload',
+      };
+    }
+  }
+  const startedAt = clients.now().toISOString();
   await clients.dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: config.taskArn, StartReplicationTaskType: decision.startType }));
-  return { started: true, startType: decision.startType, detail: `StartReplicationTask ${decision.startType}` };
+  return { started: true, pending: false, startType: decision.startType, startedAt, detail: `StartReplicationTask ${decision.startType}` };
 }
 
 async function poll(state: RunState, config: ControlConfig, clients: ControlClients): Promise<PollResult> {
@@ -169,7 +243,14 @@ async function poll(state: RunState, config: ControlConfig, clients: ControlClie
   const polls = (state.poll?.polls ?? 0) + 1;
   const now = clients.now();
   const waitingSince = state.poll?.waitingSince ?? now.toISOString();
-  const load = classifyLoad(task, config.expectStopAfterLoad, polls - 1);
+  const load = classifyLoad(task, config.expectStopAfterLoad, {
+    pollsSoFar: polls - 1,
+    startedTaskAt: state.start?.startedAt,
+    startedWith: state.start?.startType,
+    transientSince: state.poll?.transientSince,
+    transientGraceSeconds: config.transientGraceSeconds,
+    now,
+  });
   const waitSeconds = nextPollSeconds(state.poll?.waitSeconds);
   if (load.phase === 'loading') {
     const hours = (now.getTime() - Date.parse(waitingSince)) / 3_600_000;
@@ -182,19 +263,36 @@ async function poll(state: RunState, config: ControlConfig, clients: ControlClie
         waitingSince,
       };
     }
+    return { phase: 'loading', detail: load.detail, waitSeconds, polls, waitingSince, transientSince: load.transientSince };
   }
   const detail = load.phase === 'failed' ? load.reason : load.detail;
   return { phase: load.phase, detail, waitSeconds, polls, waitingSince };
 }
 
 async function resume(config: ControlConfig, clients: ControlClients): Promise<ResumeResult> {
-  const task = await describeTask(clients.dms, config.taskArn);
+  const task = await describeTask(clients.dms, config.taskArn, true);
+  // After a reload (this run's or a failed earlier one's) the prep mode is TRUNCATE_BEFORE_LOAD:
+  // set it back to what the stack deployed before CDC resumes. DMS modifies a task only while it
+  // is stopped or failed.
+  const mode = targetTablePrepMode(task);
+  const modeDiffers = mode !== undefined && mode !== config.targetTablePrepMode;
+  if (task.Status === 'modifying') return { cdcResumed: false, pending: true, waitSeconds: PENDING_WAIT_SECONDS, detail: 'the task is modifying' };
+  if (modeDiffers && (task.Status === 'stopped' || task.Status === 'failed')) {
+    await clients.dms.send(new ModifyReplicationTaskCommand({ ReplicationTaskArn: config.taskArn, ReplicationTaskSettings: prepModeSettings(config.targetTablePrepMode) }));
+    return {
+      cdcResumed: false,
+      pending: true,
+      waitSeconds: PENDING_WAIT_SECONDS,
+      detail: `ModifyReplicationTask TargetTablePrepMode ${mode} -> ${config.targetTablePrepMode} (set back after the reload)`,
+    };
+  }
+  const modeNote = modeDiffers ? `; TargetTablePrepMode is still ${mode} (the task is ${task.Status}): it applies only to another reload` : '';
   if (!needsResume(config.migrationType, task)) {
     const detail = config.migrationType === 'full-load-and-cdc' ? `task already ${task.Status}` : `no CDC for a ${config.migrationType} task`;
-    return { cdcResumed: task.Status === 'running' && config.migrationType === 'full-load-and-cdc', detail };
+    return { cdcResumed: task.Status === 'running' && config.migrationType === 'full-load-and-cdc', pending: false, detail: detail + modeNote };
   }
   await clients.dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: config.taskArn, StartReplicationTaskType: 'resume-processing' }));
-  return { cdcResumed: true, detail: 'StartReplicationTask resume-processing' };
+  return { cdcResumed: true, pending: false, detail: 'StartReplicationTask resume-processing' + modeNote };
 }
 
 /** Builds the run's report from the state, publishes it to the alarm topic and to CloudWatch. */
@@ -227,7 +325,8 @@ export function buildReport(state: RunState, config: ControlConfig, now: Date): 
   const durationSeconds = startedAt ? Math.max(0, Math.round((now.getTime() - Date.parse(startedAt)) / 1000)) : 0;
   const apply = state.apply;
   const verify = state.verify;
-  const failures = [...(apply?.failures ?? []), ...(verify?.failures ?? [])];
+  const preflightErrors = (state.preflight?.findings ?? []).filter((f) => f.severity === 'error').map((f) => ({ object: f.object, reason: f.reason }));
+  const failures = [...preflightErrors, ...(apply?.failures ?? []), ...(verify?.failures ?? [])];
   const uniqueFailures = failures.filter((f, i) => failures.findIndex((g) => g.object === f.object && g.reason === f.reason) === i);
   const restore = state.prepare?.restore ?? true;
   const restorationVerified = restore ? Boolean(verify?.verified) : true;
@@ -240,7 +339,17 @@ export function buildReport(state: RunState, config: ControlConfig, now: Date): 
     environment: config.environment,
     task: config.taskName,
     outcome: failed ? 'FAILED' : 'SUCCEEDED',
-    step: state.error ? 'error' : state.resume ? 'resume' : state.verify ? 'verify' : state.apply ? 'apply' : 'wait-for-full-load',
+    step: state.error
+      ? 'error'
+      : state.preflight && !state.preflight.ok
+        ? 'preflight'
+        : state.resume
+          ? 'resume'
+          : state.verify
+            ? 'verify'
+            : state.apply
+              ? 'apply'
+              : 'wait-for-full-load',
     restorationVerified,
     counts: {
       restored: apply?.counts.restored ?? 0,
@@ -286,7 +395,13 @@ let cached: { config: ControlConfig; clients: ControlClients } | undefined;
 export async function handler(event: ControlEvent): Promise<unknown> {
   cached ??= {
     config: controlConfigFromEnv(process.env),
-    clients: { dms: new DatabaseMigrationServiceClient({}), sns: new SNSClient({}), cloudwatch: new CloudWatchClient({}), now: () => new Date() },
+    clients: {
+      dms: new DatabaseMigrationServiceClient({}),
+      sns: new SNSClient({}),
+      cloudwatch: new CloudWatchClient({}),
+      secrets: new SecretsManagerClient({}),
+      now: () => new Date(),
+    },
   };
   return handleControl(event, cached.config, cached.clients);
 }
