@@ -239,7 +239,7 @@ describe('resume', () => {
 describe('report', () => {
   const restored: RunState = {
     runId: 'r',
-    prepare: { startedAt: '2026-11-26T08:00:00Z', defer: true, restore: true, start: { action: 'start', startType: 'start-replication' } },
+    prepare: { startedAt: '2026-11-26T08:00:00Z', defer: true, restore: true, assess: false, start: { action: 'start', startType: 'start-replication' } },
     apply: { done: true, counts: { restored: 12, skipped: 1, failed: 0, orphans: 0 }, failures: [] },
     verify: { done: true, verified: true, counts: { restored: 0, skipped: 0, failed: 0, orphans: 0 }, failures: [] },
     resume: { cdcResumed: true, pending: false, detail: '' },
