@@ -49,7 +49,7 @@ export interface ResumeProperties extends ReplicationTarget {
 }
 
 /** What onEvent decided, passed on to isComplete by the Provider framework. */
-export type ChangeAction = 'none' | 'stop' | 'wait-then-stop' | 'resume';
+export type ChangeAction = 'none' | 'stop' | 'wait' | 'wait-then-stop' | 'resume';
 
 export interface ChangeResponse {
   readonly PhysicalResourceId: string;
@@ -113,8 +113,9 @@ export async function onStopEvent(event: StopRequest, control: ReplicationContro
       return respond('stop', true);
     case 'stopping':
       // Someone else stops it: wait for stopped, and do not resume it after.
-      return respond('wait-then-stop', false);
+      return respond('wait', false);
     case 'busy':
+      // Being modified, moved or assessed: wait; if it runs after that, stop it (and resume it after).
       return respond('wait-then-stop', false);
     case 'idle':
       // Stopped, failed, ready or never started: left as it is, and not resumed after.
@@ -141,7 +142,8 @@ export async function isStopComplete(
   if (snapshot.activity === 'idle') {
     // A task that was busy and ran meanwhile was stopped by this resource (the only stop issued
     // here after it saw the task running): it is resumed after like one found running.
-    const stoppedHere = action === 'stop' || (snapshot.stoppedAt !== undefined && snapshot.stoppedAt >= requestedAt && /NORMAL/.test(snapshot.stopReason ?? ''));
+    const stoppedHere =
+      action === 'stop' || (action === 'wait-then-stop' && snapshot.stoppedAt !== undefined && snapshot.stoppedAt >= requestedAt && /NORMAL/.test(snapshot.stopReason ?? ''));
     return { IsComplete: true, Data: stoppedRecord(props.DefinitionKey, stoppedHere) };
   }
   if (snapshot.activity === 'unusable') {
