@@ -10,10 +10,10 @@ import { Construct, IConstruct } from 'constructs';
 import { DESCRIBE_REPLICATION_TASKS_ACTION, ReplicationTask } from '../dms/replication-task';
 import { GUARDED_REFERENCE, GuardedResource, GuardProperties, REPLACEMENT_GUARD_TYPE, REPLACEMENT_PROPERTIES } from './replacement-guard';
 import { bundledFunction, FunctionLogRole } from './runbook';
-import { ResumeProperties, StopProperties, TASK_RESUME_TYPE, TASK_STOP_TYPE } from './task-change';
+import { ResumeProperties, StopProperties, TASK_CHANGE_WAIT_SECONDS, TASK_RESUME_TYPE, TASK_STOP_TYPE } from './task-change';
 
 /** How long the stopper waits for DMS to stop a task, and the resumer for it to run again. */
-export const TASK_CHANGE_WAIT = Duration.minutes(40);
+export const TASK_CHANGE_WAIT = Duration.seconds(TASK_CHANGE_WAIT_SECONDS);
 /** The Provider's own bound: past the handlers' deadline, within CloudFormation's hour for a custom resource. */
 const PROVIDER_TOTAL_TIMEOUT = Duration.minutes(50);
 

@@ -20,6 +20,14 @@ import { ReplicationControl, ReplicationSnapshot } from './replication-control';
 
 export const TASK_STOP_TYPE = 'Custom::DmsTaskStop';
 
+/** How long the stopper waits for DMS to stop a task, and the resumer for it to run again (seconds). */
+export const TASK_CHANGE_WAIT_SECONDS = 40 * 60;
+/**
+ * How long a run waiting for the full load bears a plain stop: a deploy's stop, CloudFormation's
+ * modification and the resume, each bounded by TASK_CHANGE_WAIT_SECONDS or minutes.
+ */
+export const DEPLOY_STOP_GRACE_SECONDS = 2 * TASK_CHANGE_WAIT_SECONDS + 10 * 60;
+
 /**
  * The stopper's DefinitionKey: it changes exactly when a deploy makes CloudFormation call
  * ModifyReplicationTask with something new for the task to run with (its settings, table mapping

@@ -109,6 +109,11 @@ export interface LoadContext {
   readonly now?: Date;
   /** How long a transient stop may last before the run gives up on DMS restarting the task. */
   readonly transientGraceSeconds?: number;
+  /**
+   * How long a plain stop (Stop Reason NORMAL) may last before the run gives up on it: a deploy
+   * that changes the task stops it and resumes it after (task-change.ts). 0: fail at once.
+   */
+  readonly deployStopGraceSeconds?: number;
 }
 
 /** Polls a task may look as it did before StartReplicationTask before the run gives up on it. */
@@ -164,6 +169,22 @@ export function classifyLoad(task: TaskSnapshot, expectStopAfterLoad: boolean, c
         };
       }
       return { phase: 'loading', detail: `task stopped (${stopReason}): DMS restarts it by itself; waiting since ${since}`, transientSince: since };
+    }
+    if (stop.code === 'NORMAL' && (context.deployStopGraceSeconds ?? 0) > 0) {
+      const now = context.now ?? new Date();
+      const since = context.transientSince ?? now.toISOString();
+      const grace = context.deployStopGraceSeconds ?? 0;
+      if ((now.getTime() - Date.parse(since)) / 1000 > grace) {
+        return {
+          phase: 'failed',
+          reason: `DMS task stopped before the post-load point: ${stopReason} (${stop.meaning}), and was not resumed within ${Math.round(grace / 60)} min${failure}`,
+        };
+      }
+      return {
+        phase: 'loading',
+        detail: `task stopped (${stopReason}): a deploy that changes the task stops it and resumes it after; waiting since ${since}`,
+        transientSince: since,
+      };
     }
     return { phase: 'failed', reason: `DMS task stopped before the post-load point: ${stopReason} (${stop.meaning})${failure}` };
   }

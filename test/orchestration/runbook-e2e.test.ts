@@ -490,3 +490,24 @@ test('a run started by a deploy that changed a task an operator had stopped leav
     },
   ]);
 });
+
+test('a run waiting for the full load bears a deploy that stops the task, changes it and resumes it', async () => {
+  const store = new MySqlPlanStore(connections, controlDb, 'dev-adventureworks');
+  await handleRestoration({ action: 'apply', planId: 'dev-adventureworks', databases: dbs, concurrency: 2 }, { connections, store, deadline: Date.now() + 600_000, log: () => undefined });
+  await store.close();
+  const fake = new FakeDmsTask(async () => undefined);
+  const invoke = wire(fake);
+  let polls = 0;
+  const run = await runStateMachine(definition, { runId: 'cfn-11' }, async (resource, payload) => {
+    if ((payload as { action: string }).action === 'poll') {
+      polls++;
+      // The deploy's stopper stops the task between two polls; its resumer resumes it two polls later.
+      if (polls === 2) fake.stopByOperator();
+      if (polls === 4) fake.start({ ReplicationTaskArn: TASK_ARN, StartReplicationTaskType: 'resume-processing' });
+    }
+    return invoke(resource, payload);
+  });
+  expect(run.status).toBe('SUCCEEDED');
+  expect(fake.starts).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
+  expect(run.output as RunReport).toMatchObject({ outcome: 'SUCCEEDED', restorationVerified: true, cdcResumed: true });
+});

@@ -12,6 +12,7 @@ import { AssessmentFinding, assessmentRunName, blockingFindings, readAssessment,
 import { RUNBOOK_METRIC_NAMESPACE } from '../names';
 import { checkSecrets, PreflightFinding, SecretExpectation } from '../preflight';
 import { RunReport, RunReportAssessment } from '../run-report';
+import { DEPLOY_STOP_GRACE_SECONDS } from '../task-change';
 import {
   classifyLoad,
   decideStart,
@@ -354,6 +355,7 @@ async function poll(state: RunState, config: ControlConfig, clients: ControlClie
     startedWith: state.start?.startType,
     transientSince: state.poll?.transientSince,
     transientGraceSeconds: config.transientGraceSeconds,
+    deployStopGraceSeconds: DEPLOY_STOP_GRACE_SECONDS,
     now,
   });
   const waitSeconds = nextPollSeconds(state.poll?.waitSeconds);
