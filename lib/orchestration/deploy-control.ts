@@ -3,13 +3,11 @@ import { CfnResource, CustomResource, Duration, Lazy, Stack, Token } from 'aws-c
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { DESCRIBE_REPLICATION_TASKS_ACTION, ReplicationTask } from '../dms/replication-task';
 import { GUARDED_REFERENCE, GuardedResource, GuardProperties, REPLACEMENT_GUARD_TYPE, REPLACEMENT_PROPERTIES } from './replacement-guard';
-import { bundledFunction, FunctionLogRole } from './runbook';
+import { bundledFunction, waitingProvider } from './runbook';
 import { ResumeProperties, StopProperties, TASK_CHANGE_WAIT_SECONDS, TASK_RESUME_TYPE, TASK_STOP_TYPE } from './task-change';
 
 /** How long the stopper waits for DMS to stop a task, and the resumer for it to run again. */
@@ -76,24 +74,16 @@ export class DeployControl extends Construct {
       // DescribeReplicationTasks has no resource-level permission; the calls filter by task ARN.
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: [DESCRIBE_REPLICATION_TASKS_ACTION], resources: ['*'] }));
     }
-    const framework = new FunctionLogRole(this, 'ProviderIdentity', 'Custom resource framework of the DMS deploy control');
-    this.frameworkRole = framework.role;
-    this.waiterRole = new FunctionLogRole(this, 'ProviderWaiterIdentity', 'Custom resource framework: waits for DMS tasks to stop and resume').role;
-    this.provider = new cr.Provider(this, 'Provider', {
+    ({ provider: this.provider, frameworkRole: this.frameworkRole, waiterRole: this.waiterRole } = waitingProvider(this, {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
-      logGroup: framework.logGroup,
-      frameworkOnEventRole: framework.role,
-      frameworkCompleteAndTimeoutRole: this.waiterRole,
+      roleDescriptions: {
+        framework: 'Custom resource framework of the DMS deploy control',
+        waiter: 'Custom resource framework: waits for DMS tasks to stop and resume',
+      },
       queryInterval: Duration.seconds(30),
       totalTimeout: PROVIDER_TOTAL_TIMEOUT,
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: logs.RetentionDays.SIX_MONTHS }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-    });
+    }));
   }
 
   /**

@@ -48,6 +48,41 @@ export class FunctionLogRole extends Construct {
   }
 }
 
+export interface WaitingProviderProps {
+  readonly onEventHandler: nodejs.NodejsFunction;
+  readonly isCompleteHandler: nodejs.NodejsFunction;
+  /** Descriptions of the framework's role and of the waiter's role. */
+  readonly roleDescriptions: { readonly framework: string; readonly waiter: string };
+  readonly queryInterval: Duration;
+  readonly totalTimeout: Duration;
+}
+
+/**
+ * A custom-resource Provider with an isComplete waiter, on `scope`: roles of its own for the
+ * framework and the waiter (sharing one makes a dependency cycle), each with one log group, and
+ * the waiter state machine logging ALL.
+ */
+export function waitingProvider(scope: Construct, props: WaitingProviderProps): { provider: cr.Provider; frameworkRole: iam.Role; waiterRole: iam.Role } {
+  const framework = new FunctionLogRole(scope, 'ProviderIdentity', props.roleDescriptions.framework);
+  const waiterRole = new FunctionLogRole(scope, 'ProviderWaiterIdentity', props.roleDescriptions.waiter).role;
+  const provider = new cr.Provider(scope, 'Provider', {
+    onEventHandler: props.onEventHandler,
+    isCompleteHandler: props.isCompleteHandler,
+    logGroup: framework.logGroup,
+    frameworkOnEventRole: framework.role,
+    frameworkCompleteAndTimeoutRole: waiterRole,
+    queryInterval: props.queryInterval,
+    totalTimeout: props.totalTimeout,
+    disableWaiterStateMachineLogging: false,
+    waiterStateMachineLogOptions: {
+      destination: new logs.LogGroup(scope, 'WaiterLogs', { retention: logs.RetentionDays.SIX_MONTHS }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: true,
+    },
+  });
+  return { provider, frameworkRole: framework.role, waiterRole };
+}
+
 /** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). Used by every function of lib/orchestration. */
 export function bundledFunction(
   scope: Construct,
