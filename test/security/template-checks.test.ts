@@ -14,6 +14,7 @@ import {
   pathPattern,
   SynthesizedTemplate,
   synthesizeTemplates,
+  TemplateFinding,
 } from '../support/template-checks';
 
 /**
@@ -60,11 +61,12 @@ describe('AWS Control Tower proactive controls (cfn-guard of @cdklabs/cdk-valida
     SLOW,
   );
 
-  test('every exemption names a control the package ships, and gives a reason', () => {
+  test('every exemption names a control the package ships, resources, and a reason', () => {
     const known = controlTowerControlIds();
     expect(known.size).toBeGreaterThan(200);
-    for (const entry of CONTROL_TOWER_EXEMPTIONS) {
-      expect(known).toContain(entry.rule);
+    for (const entry of CONTROL_TOWER_EXEMPTIONS) expect(known).toContain(entry.rule);
+    for (const entry of CFN_LINT_EXEMPTIONS) expect(entry.rule).toMatch(/^[EWI]\d{4}$/);
+    for (const entry of [...CONTROL_TOWER_EXEMPTIONS, ...CFN_LINT_EXEMPTIONS]) {
       expect(entry.resources.length).toBeGreaterThan(0);
       if (entry.status === 'known-failure') expect(entry.reason).toMatch(/^fixed by issue \d+: /);
       else expect(entry.reason.length).toBeGreaterThan(20);
@@ -72,15 +74,14 @@ describe('AWS Control Tower proactive controls (cfn-guard of @cdklabs/cdk-valida
   });
 
   describe('can fail', () => {
-    let broken: SynthesizedTemplate[];
+    let findings: TemplateFinding[];
     beforeAll(() => {
-      broken = brokenTemplates();
-    });
+      findings = controlTowerFindings(brokenTemplates());
+    }, SLOW);
 
     test(
       'reports a log group kept under a year and an unencrypted bucket by control id and resource, not a compliant one',
       () => {
-        const findings = controlTowerFindings(broken);
         expect(findings).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ tool: 'cfn-guard', rule: 'CT.CLOUDWATCH.PR.2', stackName: 'Broken', constructPath: 'ShortLived', logicalId: 'ShortLived' }),
@@ -98,7 +99,6 @@ describe('AWS Control Tower proactive controls (cfn-guard of @cdklabs/cdk-valida
     test(
       'an exemption covers only the resources it names; one that covers no finding is reported stale',
       () => {
-        const findings = controlTowerFindings(broken);
         const outcome = applyExemptions(findings, [
           exemption('CT.CLOUDWATCH.PR.3', ['ShortLived', 'Gone']),
           exemption('CT.SQS.PR.1', ['**']),

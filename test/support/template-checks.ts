@@ -117,7 +117,7 @@ export function controlTowerFindings(templates: readonly SynthesizedTemplate[]):
         stackName: template.stackName,
         logicalId: resource.resourceLogicalId,
         constructPath: constructPath(template, resource.resourceLogicalId),
-        message: `${violation.description.replace(/^\[[^\]]+\]:\s*/, '')} Fix: ${violation.fix}`,
+        message: `${violation.description.replace(/^\[[^\]]+\]:\s*/, '')}; fix: ${violation.fix}`,
       });
     }
   }
