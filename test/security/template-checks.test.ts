@@ -1,9 +1,13 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { stackName } from '../../lib/config';
+import { buildApp } from '../../bin/app';
+import { parseEnvironments, stackName } from '../../lib/config';
+import { parseDelivery } from '../../lib/delivery/config';
 import { CFN_LINT_EXEMPTIONS, CONTROL_TOWER_EXEMPTIONS, TemplateCheckExemption } from '../../lib/nag/template-check-exemptions';
-import { buildTestApp, exampleEnvironments } from '../support/app';
+import { exampleEnvironments, PROJECT_ROOT } from '../support/app';
 import {
   applyExemptions,
   cfnLintFindings,
@@ -18,7 +22,7 @@ import {
 } from '../support/template-checks';
 
 /**
- * AWS's own template checks on the template of every environment in cdk.json: the AWS Control
+ * AWS's own template checks on every template `cdk synth` makes from cdk.json: the AWS Control
  * Tower proactive controls (cfn-guard) and cfn-lint. A finding passes only if
  * lib/nag/template-check-exemptions.ts lists it; an entry there that matches nothing fails too.
  */
@@ -27,9 +31,14 @@ const EXEMPTIONS_FILE = 'lib/nag/template-check-exemptions.ts';
 // Synthesis bundles the Lambdas and the checks run external binaries: slow on a loaded machine.
 const SLOW = 300_000;
 
+/** cdk.json's context, as `cdk synth` passes it to bin/app.ts: the migration stacks and the delivery stacks. */
+function cdkJsonContext(): Record<string, unknown> {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+}
+
 let environments: SynthesizedTemplate[];
 beforeAll(() => {
-  environments = synthesizeTemplates(buildTestApp());
+  environments = synthesizeTemplates(buildApp(new App({ context: cdkJsonContext() }), PROJECT_ROOT));
 }, SLOW);
 
 /** A stack that breaks controls and cfn-lint rules on purpose, next to resources that comply. */
@@ -48,8 +57,11 @@ function brokenTemplates(): SynthesizedTemplate[] {
 const exemption = (rule: string, resources: string[]): TemplateCheckExemption => ({ rule, resources, status: 'accepted', reason: 'test' });
 
 describe('AWS Control Tower proactive controls (cfn-guard of @cdklabs/cdk-validator-cfnguard)', () => {
-  test('checks the template of every environment in cdk.json', () => {
-    expect(environments.map((t) => t.stackName).sort()).toEqual(Object.keys(exampleEnvironments()).map(stackName).sort());
+  test('checks every stack cdk synth makes from cdk.json: the migration stack of each environment and the delivery stacks', () => {
+    const configs = parseEnvironments(exampleEnvironments(), 'cdk.json', PROJECT_ROOT);
+    const delivery = parseDelivery(cdkJsonContext().delivery, 'cdk.json', configs);
+    const expected = [...configs.map((c) => stackName(c.name)), ...(delivery?.environments.map((d) => d.deliveryStackName) ?? [])];
+    expect(environments.map((t) => t.stackName).sort()).toEqual(expected.sort());
   });
 
   test(
