@@ -108,7 +108,11 @@ export function controlTowerFindings(templates: readonly SynthesizedTemplate[]):
   const findings: TemplateFinding[] = [];
   for (const violation of report.violations) {
     const rule = controlIdOf(violation.ruleName);
-    for (const resource of violation.violatingResources) {
+    // The plugin also lists a check that failed at the template's root (path "") as a resource with
+    // no logical id; it restates the per-resource failures of the same violation, so it is kept only
+    // when the violation names no resource (then it is the stack's own finding).
+    const named = violation.violatingResources.filter((r) => r.resourceLogicalId);
+    for (const resource of named.length > 0 ? named : violation.violatingResources) {
       const template = byPath.get(resource.templatePath);
       if (!template) throw new Error(`cfn-guard reported ${rule} on an unknown template ${resource.templatePath}`);
       findings.push({
