@@ -46,7 +46,8 @@ export class AssessmentResults extends Construct {
     };
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       ...privateBucket,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.retention }],
+      versioned: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.retention, noncurrentVersionExpiration: Duration.days(30) }],
     });
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...privateBucket,
