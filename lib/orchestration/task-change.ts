@@ -95,7 +95,7 @@ export class TaskChangeError extends Error {
 
 const stoppedRecord = (key: string, wasRunning: boolean) => ({ StopRecord: formatStopRecord({ key, wasRunning }), WasRunning: String(wasRunning) });
 
-/** onEvent of Custom::DmsTaskStop. */
+/** onEvent of Custom::DmsTaskStop: decides, from what DMS reports, whether the task is stopped (by isComplete). */
 export async function onStopEvent(event: StopRequest, control: ReplicationControl, now: Date): Promise<ChangeResponse> {
   const props = event.ResourceProperties;
   const physicalId = event.PhysicalResourceId ?? `task-stop:${props.ReplicationName}`;
@@ -114,10 +114,9 @@ export async function onStopEvent(event: StopRequest, control: ReplicationContro
   if (!snapshot) return respond('none', false);
   switch (snapshot.activity) {
     case 'running':
-      await control.stop();
-      return respond('stop', true);
     case 'starting':
-      // DMS stops a task once it runs; isComplete stops it then.
+      // isComplete sends the stop when it sees the task running: onEvent has no side effect, so
+      // a retried onEvent decides the same (a second look at a stopping task would not).
       return respond('stop', true);
     case 'stopping':
       // Someone else stops it: wait for stopped, and do not resume it after.

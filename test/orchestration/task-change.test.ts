@@ -65,11 +65,11 @@ async function provider(event: DeployControlEvent, maxPolls = 10): Promise<{ res
 
 describe('Custom::DmsTaskStop', () => {
   test('a running task is stopped, and done once DMS reports it stopped; the record says it was running', async () => {
-    describes({ Status: 'running', ReplicationTaskStats: ran }, { Status: 'stopping' }, { Status: 'stopped', StopReason: 'Stop Reason NORMAL' });
+    describes({ Status: 'running', ReplicationTaskStats: ran }, { Status: 'running', ReplicationTaskStats: ran }, { Status: 'stopping' }, { Status: 'stopped', StopReason: 'Stop Reason NORMAL' });
     const { data, polls } = await provider(stopUpdate('k1', 'k2'));
     expect(dmsMock.commandCalls(StopReplicationTaskCommand)).toHaveLength(1);
     expect(dmsMock.commandCalls(StopReplicationTaskCommand)[0].args[0].input).toEqual({ ReplicationTaskArn: TASK_ARN });
-    expect(polls).toBe(2);
+    expect(polls).toBe(3);
     expect(data).toEqual({ StopRecord: 'k2:true', WasRunning: 'true' });
   });
 
@@ -125,11 +125,21 @@ describe('Custom::DmsTaskStop', () => {
     expect(dmsMock.calls()).toHaveLength(0);
   });
 
+  test('onEvent has no side effect: a retried onEvent decides the same', async () => {
+    describes({ Status: 'running', ReplicationTaskStats: ran });
+    const first = await onEvent(stopUpdate('k1', 'k2'), clients());
+    const retried = await onEvent(stopUpdate('k1', 'k2'), clients());
+    expect(retried).toEqual(first);
+    expect(dmsMock.commandCalls(StopReplicationTaskCommand)).toHaveLength(0);
+  });
+
   test('a stop that times out fails the deploy before CloudFormation modifies the task, and says what to do', async () => {
-    describes({ Status: 'running', ReplicationTaskStats: ran }, { Status: 'stopping' });
+    describes({ Status: 'running', ReplicationTaskStats: ran }, { Status: 'running', ReplicationTaskStats: ran }, { Status: 'stopping' });
     const event = stopUpdate('k1', 'k2');
     const response = (await onEvent(event, clients())) as ChangeResponse;
     expect(await isComplete({ ...event, ...response }, clients())).toEqual({ IsComplete: false });
+    expect(await isComplete({ ...event, ...response }, clients())).toEqual({ IsComplete: false });
+    expect(dmsMock.commandCalls(StopReplicationTaskCommand)).toHaveLength(1);
     later(41);
     await expect(isComplete({ ...event, ...response }, clients())).rejects.toThrow(
       'DMS task dev-adventureworks did not stop within 40 min of 2026-11-26T10:00:00.000Z (now stopping). The deploy stops here, before CloudFormation modifies the task, and rolls back. StopReplicationTask was sent, so the task stops later: deploy again once `status` shows it stopped, then resume it with `npm run --silent cli -- run start` (a deploy resumes only a task it found running)',
