@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./restore')).command,
   run: async () => (await import('./run')).command,
   preflight: async () => (await import('./preflight')).command,
+  assess: async () => (await import('./assess')).command,
 };
 
 export function usage(): string {

@@ -22,7 +22,7 @@ import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
  * (the Step Functions workflow `cdk deploy` starts) without deploying.
  */
 
-export const RUN_USAGE = `usage: npm run --silent cli -- run start|status|retry --env NAME [--task NAME] [--json] [--reload-target [--confirm TOKEN]] [--config FILE]
+export const RUN_USAGE = `usage: npm run --silent cli -- run start|status|retry --env NAME [--task NAME] [--json] [--reload-target [--confirm TOKEN]] [--accept-assessment-warnings] [--config FILE]
 
   start    start a new run of each task's runbook (refused while one is running)
   status   the latest run of each task: state, current step, report
@@ -38,6 +38,9 @@ options:
                     nothing; with --confirm TOKEN it starts exactly that plan. Never chosen
                     otherwise.
   --confirm TOKEN   the token the plan printed (it no longer matches once the task changed)
+  --accept-assessment-warnings
+                    start/retry: a premigration assessment that ends with warnings (and no
+                    failure) lets the task start (once you have read them: \`assess status\`)
   --config FILE     config file with context.environments (default: cdk.json)
 
 Exit 0 when done (status: the latest runs did not fail), 1 when refused or a latest run failed,
@@ -55,6 +58,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'reload-target': { type: 'boolean' },
   confirm: { type: 'string' },
+  'accept-assessment-warnings': { type: 'boolean' },
   config: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -101,6 +105,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: RunDependenc
   }
   if (options['reload-target'] && sub !== 'start') throw new CliError('--reload-target goes with `run start` only');
   if (options.confirm !== undefined && !options['reload-target']) throw new CliError('--confirm goes with `run start --reload-target` only');
+  if (options['accept-assessment-warnings'] && sub === 'status') throw new CliError('--accept-assessment-warnings goes with `run start` and `run retry` only');
   const aws = await connectEnvironment(environment, io, { clientFactory: deps.clientFactory });
   const sfn = aws.client(SFNClient);
   const now = deps.now ?? (() => new Date());
@@ -143,7 +148,12 @@ async function runCommand(args: readonly string[], io: CliIo, deps: RunDependenc
       continue;
     }
     const name = `${sub === 'retry' ? 'retry' : 'manual'}-${now().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
-    const input = { runId: name, trigger: `operator-${sub}`, ...(options['reload-target'] ? { startType: 'reload-target' } : {}) };
+    const input = {
+      runId: name,
+      trigger: `operator-${sub}`,
+      ...(options['reload-target'] ? { startType: 'reload-target' } : {}),
+      ...(options['accept-assessment-warnings'] ? { acceptAssessmentWarnings: true } : {}),
+    };
     const out = await awsCall('states:StartExecution', status.stateMachineArn, () =>
       sfn.send(new StartExecutionCommand({ stateMachineArn: status.stateMachineArn, name, input: JSON.stringify(input) })),
     );

@@ -2,3 +2,4 @@ export * from './schema';
 export * from './load';
 export * from './monitoring';
 export * from './restoration';
+export * from './change-safety';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkEngineVersion, checkInstanceClass, isoToday, SslEngine, SslModeValue, unsupportedSslMode } from '../dms/catalog';
+import { changeSafetyShape } from './change-safety';
 import { monitoringSchema } from './monitoring';
 import { restorationSchema } from './restoration';
 
@@ -182,6 +183,7 @@ export const environmentSchema = z
     tasks: z.array(taskSchema).min(1),
     monitoring: monitoringSchema,
     restoration: restorationSchema,
+    ...changeSafetyShape,
   })
   .superRefine((env, ctx) => {
     const seen = new Map<string, number>();

@@ -36,6 +36,18 @@ export function acknowledgeFindings(stack: MigrationStack): void {
     );
   }
 
+  const control = stack.deployControl;
+  acknowledgeProvider(control.provider, [control.onEventFunction, control.isCompleteFunction], [control.frameworkRole, control.waiterRole]);
+  for (const fn of [control.onEventFunction, control.isCompleteFunction]) {
+    acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::*]', 'dms:DescribeReplicationTasks has no resource-level permission (the calls filter by task ARN)');
+  }
+  const results = stack.assessmentResults;
+  acknowledge(
+    results.role,
+    `AwsSolutions-IAM5[Resource::<${logicalId(results.bucket)}.Arn>/assessments/*]`,
+    "DMS names the result objects (summary.json, one file per individual assessment) under the folder it is given; the statement has the DMS User Guide's actions on this bucket's results folder only",
+  );
+
   // Subnets and the VPC are imported by id: synth makes no lookups.
   acknowledge(
     stack.vpc,
@@ -73,6 +85,13 @@ export function acknowledgeFindings(stack: MigrationStack): void {
       'AwsSolutions-IAM5[Resource::*]',
       'dms:DescribeReplicationTasks has no resource-level permission (the call filters by task ARN); cloudwatch:PutMetricData has none either and is limited by condition to the runbook namespace',
     );
+    if (runbook.assesses) {
+      acknowledge(
+        runbook.controlFunction.role!,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dms:${pseudo(stack.region, 'Region')}:${pseudo(stack.account, 'AccountId')}:assessment-run:*]`,
+        "DMS makes an assessment run's ARN when StartReplicationTaskAssessmentRun starts it; the statement allows only describing this account and Region's assessment runs, which the calls filter by the run's ARN",
+      );
+    }
     const stateMachineRole = runbook.stateMachine.role;
     acknowledge(
       stateMachineRole,

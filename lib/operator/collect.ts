@@ -15,6 +15,7 @@ import type { RunReport } from '../orchestration/run-report';
 import { hasEverRun } from '../orchestration/task-control';
 import { awsCall, AwsEnvironment, awsErrorName, describeAwsError } from '../cli/aws';
 import { CliError } from '../cli/io';
+import { DeployedDefinition, deployedDefinition, taskDrift } from './drift';
 import {
   AlarmState,
   AlarmStatus,
@@ -33,7 +34,7 @@ import {
 
 /*
  * Reads everything `status` and `cutover-check` show, with these calls (and IAM actions):
- *   dms:DescribeReplicationTasks   filter replication-task-id = <env>-<task>
+ *   dms:DescribeReplicationTasks   filter replication-task-id = <env>-<task>, with its settings and mapping (drift)
  *   dms:DescribeTableStatistics    paginated (Marker)
  *   cloudwatch:GetMetricData       CDCLatencySource/Target, paginated (NextToken)
  *   cloudwatch:DescribeAlarms      AlarmNamePrefix dms/<env>/, paginated (NextToken)
@@ -69,7 +70,7 @@ export async function collectStatus(
   options: CollectOptions,
 ): Promise<EnvironmentStatus> {
   const env = aws.environment;
-  const dmsTasks = await Promise.all(tasks.map((task) => findTask(aws, task)));
+  const dmsTasks = await Promise.all(tasks.map((task) => findTask(aws, task, true)));
   const instance = instanceIdentifier(env);
   const resourceIds = dmsTasks.map((t) => resourceIdOf(t));
   const [tables, restorations, latencies, alarms] = await Promise.all([
@@ -86,8 +87,17 @@ export async function collectStatus(
     generatedAt: options.now.toISOString(),
     replicationInstance: instance,
     alarms: { namePrefix: alarmNamePrefix(env.name), items: alarms },
-    tasks: tasks.map((task, i) => taskStatus(task, dmsTasks[i], tables[i], latencies[i], restorations[i])),
+    tasks: tasks.map((task, i) => taskStatus(task, dmsTasks[i], tables[i], latencies[i], restorations[i], deployedOrError(env, task))),
   };
+}
+
+/** What the stack deploys for the task, or why it cannot be built (a config the synth would refuse). */
+function deployedOrError(env: AwsEnvironment['environment'], task: TaskSettingsConfig): DeployedDefinition | Error {
+  try {
+    return deployedDefinition(env, task);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 function taskStatus(
@@ -96,6 +106,7 @@ function taskStatus(
   tables: TableStatus[],
   cdcLatency: CdcLatency,
   restoration: RestorationStatus,
+  deployed: DeployedDefinition | Error,
 ): TaskStatus {
   const status = dms.Status ?? 'unknown';
   const stopReason = dms.StopReason ?? null;
@@ -118,6 +129,7 @@ function taskStatus(
     tableSummary: summarizeTables(tables),
     cdcLatency,
     restoration,
+    drift: taskDrift(dms, deployed),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   TaskStatus,
   TABLE_STATE,
 } from './model';
+import { describeDifference } from './drift';
 import { formatSeconds, formatTime, paint, PLAIN, RenderOptions } from './render';
 
 /*
@@ -73,6 +74,7 @@ export function evaluateCutover(status: EnvironmentStatus, options: CutoverOptio
     if (hasFullLoad) add('full-load', ...fullLoadCheck(task));
     add('tables', ...tablesCheck(task));
     add('validation', ...validationCheck(task, warnings));
+    warnings.push(...driftWarnings(task));
     if (hasFullLoad) add('restoration', ...restorationCheck(task));
     if (hasCdc) {
       add('cdc-running', ...cdcRunningCheck(task));
@@ -113,6 +115,15 @@ export function evaluateCutover(status: EnvironmentStatus, options: CutoverOptio
 }
 
 type Outcome = [ok: boolean, detail: string];
+
+/** Drift is a warning: the task runs, but not with what was reviewed and deployed. */
+function driftWarnings(task: TaskStatus): string[] {
+  const drift = task.drift;
+  if (!drift.checked) return [`${task.name}: drift not checked: ${drift.reason}`];
+  const all = [...drift.settings.map((d) => `settings ${describeDifference(d)}`), ...drift.tableMappings.map((d) => `table mapping ${describeDifference(d)}`)];
+  if (all.length === 0) return [];
+  return [`${task.name}: the live task differs from what the stack deploys (${all.length}): ${all.slice(0, 5).join('; ')}${all.length > 5 ? `; and ${all.length - 5} more (status --json)` : ''}`];
+}
 
 function taskFailure(task: TaskStatus): string | null {
   if (task.phase !== 'failed') return null;

@@ -1,5 +1,6 @@
 import { describeStopReason, statusKind } from '../orchestration/dms-task-state';
 import type { RunReport } from '../orchestration/run-report';
+import type { TaskDrift } from './drift';
 
 /*
  * The status document: what `status --json` prints and what the renderers and the cutover
@@ -58,6 +59,8 @@ export interface TaskStatus {
   readonly tableSummary: TableSummary;
   readonly cdcLatency: CdcLatency;
   readonly restoration: RestorationStatus;
+  /** Where the settings and table mapping DMS runs with differ from what the stack deploys. */
+  readonly drift: TaskDrift;
 }
 
 export interface FullLoadProgress {

@@ -1,4 +1,5 @@
 import { describeStopReason } from '../orchestration/dms-task-state';
+import { describeDifference, driftCount } from './drift';
 import {
   AlarmStatus,
   EnvironmentStatus,
@@ -70,9 +71,25 @@ export function renderTask(task: TaskStatus, alarms: readonly AlarmStatus[], opt
   if (task.migrationType !== 'full-load') lines.push(label('CDC latency') + renderLatency(task));
   lines.push(label('alarms') + renderAlarmSummary(alarms, options));
   lines.push(label('restoration') + renderRestoration(task.restoration, options));
+  lines.push(...renderDrift(task, options));
   lines.push('');
   lines.push(...renderTables(task.tables, options).map((l) => `  ${l}`));
   return lines;
+}
+
+/** Differences shown under the drift line; --json lists all. */
+const MAX_DRIFT_LINES = 10;
+
+export function renderDrift(task: TaskStatus, options: RenderOptions = PLAIN): string[] {
+  const drift = task.drift;
+  if (!drift.checked) return [label('drift') + `not checked: ${drift.reason}`];
+  const count = driftCount(drift);
+  if (count === 0) return [label('drift') + 'none: settings and table mapping as the stack deploys them'];
+  const head = `${count} difference(s) from what the stack deploys (settings ${drift.settings.length}, table mapping ${drift.tableMappings.length}); a deploy sets them back`;
+  const all = [...drift.settings.map((d) => `settings ${describeDifference(d)}`), ...drift.tableMappings.map((d) => `table mapping ${describeDifference(d)}`)];
+  const shown = all.slice(0, MAX_DRIFT_LINES).map((line) => ' '.repeat(LABEL_WIDTH + 2) + line);
+  if (all.length > MAX_DRIFT_LINES) shown.push(' '.repeat(LABEL_WIDTH + 2) + `... ${all.length - MAX_DRIFT_LINES} more (--json lists all)`);
+  return [label('drift') + paint(options, 'yellow', head), ...shown];
 }
 
 const PHASE_TEXT: Record<TaskStatus['phase'], string> = {

@@ -25,4 +25,16 @@ export interface RunReport {
   readonly durationSeconds: number;
   /** For a failed task: DMS's own reason (StopReason or LastFailureMessage). */
   readonly dmsReason?: string;
+  /** The premigration assessment run before the task's first start, when there was one. */
+  readonly assessment?: RunReportAssessment;
+}
+
+export interface RunReportAssessment {
+  readonly runName: string;
+  /** ReplicationTaskAssessmentRun.Status (passed, warning, failed, ...). */
+  readonly status: string;
+  /** Where DMS wrote the results (s3://bucket/folder/). */
+  readonly resultLocation?: string;
+  /** Accepted warnings, and configured names DMS does not apply to the task. */
+  readonly warnings: readonly string[];
 }

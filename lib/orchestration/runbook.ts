@@ -13,8 +13,10 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { grantSecretRead, ReplicationTask } from '../dms';
+import type { AssessmentResults } from './assessment-results';
 import { transientStopGraceSeconds } from './dms-task-state';
 import { runbookStateMachineName, RUNBOOK_METRIC_NAMESPACE } from './names';
+import type { AssessmentConfig } from './handlers/control';
 import type { SecretExpectation } from './preflight';
 
 /** The Lambda runtime of every function here, set explicitly (the latest Node.js Lambda offers). */
@@ -44,6 +46,41 @@ export class FunctionLogRole extends Construct {
       }),
     );
   }
+}
+
+export interface WaitingProviderProps {
+  readonly onEventHandler: nodejs.NodejsFunction;
+  readonly isCompleteHandler: nodejs.NodejsFunction;
+  /** Descriptions of the framework's role and of the waiter's role. */
+  readonly roleDescriptions: { readonly framework: string; readonly waiter: string };
+  readonly queryInterval: Duration;
+  readonly totalTimeout: Duration;
+}
+
+/**
+ * A custom-resource Provider with an isComplete waiter, on `scope`: roles of its own for the
+ * framework and the waiter (sharing one makes a dependency cycle), each with one log group, and
+ * the waiter state machine logging ALL.
+ */
+export function waitingProvider(scope: Construct, props: WaitingProviderProps): { provider: cr.Provider; frameworkRole: iam.Role; waiterRole: iam.Role } {
+  const framework = new FunctionLogRole(scope, 'ProviderIdentity', props.roleDescriptions.framework);
+  const waiterRole = new FunctionLogRole(scope, 'ProviderWaiterIdentity', props.roleDescriptions.waiter).role;
+  const provider = new cr.Provider(scope, 'Provider', {
+    onEventHandler: props.onEventHandler,
+    isCompleteHandler: props.isCompleteHandler,
+    logGroup: framework.logGroup,
+    frameworkOnEventRole: framework.role,
+    frameworkCompleteAndTimeoutRole: waiterRole,
+    queryInterval: props.queryInterval,
+    totalTimeout: props.totalTimeout,
+    disableWaiterStateMachineLogging: false,
+    waiterStateMachineLogOptions: {
+      destination: new logs.LogGroup(scope, 'WaiterLogs', { retention: logs.RetentionDays.SIX_MONTHS }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: true,
+    },
+  });
+  return { provider, frameworkRole: framework.role, waiterRole };
 }
 
 /** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). Used by every function of lib/orchestration. */
@@ -176,6 +213,17 @@ export interface TaskRunbookProps {
    * @default - none checked
    */
   readonly preflightSecrets?: readonly PreflightSecret[];
+  /**
+   * Run a premigration assessment before the task's first start, with these results and settings.
+   * @default - no assessment
+   */
+  readonly assessment?: TaskAssessment;
+}
+
+/** The premigration assessment of one task's runbook. */
+export interface TaskAssessment {
+  readonly results: AssessmentResults;
+  readonly settings: Omit<AssessmentConfig, 'roleArn' | 'bucket'>;
 }
 
 /** A secret the preflight step checks, with what it must hold (its id is the secret's ARN). */
@@ -193,10 +241,13 @@ export interface PreflightSecret extends Omit<SecretExpectation, 'secretId'> {
 export class TaskRunbook extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly controlFunction: nodejs.NodejsFunction;
+  /** The run assesses the task before its first start. */
+  public readonly assesses: boolean;
 
   constructor(scope: Construct, id: string, props: TaskRunbookProps) {
     super(scope, id);
     const { task } = props;
+    this.assesses = props.assessment !== undefined;
     const fullLoadSettings = task.settings.FullLoadSettings as
       | { StopTaskCachedChangesApplied?: boolean; StopTaskCachedChangesNotApplied?: boolean; TargetTablePrepMode?: string }
       | undefined;
@@ -231,8 +282,10 @@ export class TaskRunbook extends Construct {
             secretId: secret.secretArn,
           })),
         ),
+        ...(props.assessment ? { RUNBOOK_ASSESSMENT: assessmentEnvironment(props.assessment) } : {}),
       },
     });
+    if (props.assessment) props.assessment.results.grantStartAssessment(this.controlFunction, task.replicationTaskArn);
     task.grantStart(this.controlFunction);
     // A reload sets TargetTablePrepMode to TRUNCATE_BEFORE_LOAD while the task is stopped, and back after.
     this.controlFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['dms:ModifyReplicationTask'], resources: [task.replicationTaskArn] }));
@@ -284,6 +337,8 @@ export class TaskRunbook extends Construct {
 
     const preflight = withCatch(control('Preflight', 'preflight', '$.preflight'));
     const prepare = withCatch(control('Prepare', 'prepare', '$.prepare'));
+    const assess = withCatch(control('Assess', 'assess', '$.assessment'));
+    const waitForAssessment = new sfn.Wait(this, 'WaitForAssessment', { time: sfn.WaitTime.secondsPath('$.assessment.waitSeconds') });
     const deferStep = withCatch(restoration('Defer', 'defer', '$.defer'));
     const startTask = withCatch(control('StartTask', 'start', '$.start'));
     const poll = withCatch(control('PollTask', 'poll', '$.poll'));
@@ -329,7 +384,20 @@ export class TaskRunbook extends Construct {
       .when(sfn.Condition.stringEquals('$.prepare.start.action', 'wait'), waitBeforePrepare.next(prepare))
       .otherwise(poll);
     deferStep.next(new sfn.Choice(this, 'Deferred?').when(sfn.Condition.booleanEquals('$.defer.done', true), startChoice).otherwise(deferStep));
-    prepare.next(new sfn.Choice(this, 'Defer?').when(sfn.Condition.booleanEquals('$.prepare.defer', true), deferStep).otherwise(startChoice));
+    const deferChoice = new sfn.Choice(this, 'Defer?').when(sfn.Condition.booleanEquals('$.prepare.defer', true), deferStep).otherwise(startChoice);
+    // The premigration assessment comes first: nothing is deferred or started until DMS's checks pass.
+    assess.next(
+      new sfn.Choice(this, 'Assessed?')
+        .when(sfn.Condition.stringEquals('$.assessment.phase', 'running'), waitForAssessment.next(assess))
+        .when(sfn.Condition.stringEquals('$.assessment.phase', 'passed'), deferChoice)
+        .otherwise(report),
+    );
+    prepare.next(
+      new sfn.Choice(this, 'Assess?')
+        .when(sfn.Condition.stringEquals('$.prepare.start.action', 'leave'), report)
+        .when(sfn.Condition.booleanEquals('$.prepare.assess', true), assess)
+        .otherwise(deferChoice),
+    );
     // Preflight failures are reported like any other: the run ends failed before DMS is touched.
     preflight.next(new sfn.Choice(this, 'Preflight passed?').when(sfn.Condition.booleanEquals('$.preflight.ok', true), prepare).otherwise(report));
 
@@ -338,11 +406,17 @@ export class TaskRunbook extends Construct {
       stateMachineName: runbookStateMachineName(props.environmentName, props.taskName),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(preflight),
-      comment: `DMS runbook of task ${task.replicationTaskIdentifier}: preflight, defer, load, restore, verify, resume CDC`,
+      comment: `DMS runbook of task ${task.replicationTaskIdentifier}: preflight, assess, defer, load, restore, verify, resume CDC`,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
   }
+}
+
+/** The control Lambda's RUNBOOK_ASSESSMENT: the handler's AssessmentConfig (role and bucket resolved at deploy). */
+function assessmentEnvironment(assessment: TaskAssessment): string {
+  const config: AssessmentConfig = { ...assessment.settings, roleArn: assessment.results.role.roleArn, bucket: assessment.results.bucket.bucketName };
+  return Stack.of(assessment.results).toJsonString(config);
 }
 
 export interface RunbookTriggerProps {
@@ -419,8 +493,12 @@ export class RunbookTrigger extends Construct {
     });
   }
 
-  /** The custom resource that starts `stateMachine` when `runKey` changes. */
-  public addRun(id: string, stateMachine: sfn.IStateMachine, runKey: string): CustomResource {
+  /**
+   * The custom resource that starts `stateMachine` when `runKey` changes. `stopRecord` is the
+   * task stopper's StopRecord attribute: a run started by the deploy that stopped the task knows
+   * whether the task was running before it (see handlers/custom-resource.ts).
+   */
+  public addRun(id: string, stateMachine: sfn.IStateMachine, runKey: string, stopRecord?: string): CustomResource {
     return new CustomResource(this, id, {
       serviceToken: this.provider.serviceToken,
       resourceType: 'Custom::PostLoadRestoration',
@@ -429,6 +507,7 @@ export class RunbookTrigger extends Construct {
         StateMachineArn: stateMachine.stateMachineArn,
         RunKey: runKey,
         WaitForCompletion: String(Boolean(this.waitForCompletion)),
+        ...(stopRecord === undefined ? {} : { TaskStopRecord: stopRecord }),
       },
     });
   }

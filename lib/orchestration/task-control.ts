@@ -40,7 +40,18 @@ export function hasEverRun(task: TaskSnapshot): boolean {
 export type StartDecision =
   | { readonly action: 'start'; readonly startType: StartType }
   | { readonly action: 'none'; readonly reason: string }
-  | { readonly action: 'wait'; readonly reason: string };
+  | { readonly action: 'wait'; readonly reason: string }
+  /** A run started by a deploy that found the task not running: it stays as it was (the run ends with the reason). */
+  | { readonly action: 'leave'; readonly reason: string };
+
+export interface StartOptions {
+  /**
+   * The run was started by a deploy that changed the task while it was not running (stopped by
+   * someone, failed, or never started): only a first start is the run's to make; a task that ran
+   * before is not resumed behind the operator's back.
+   */
+  readonly foundNotRunningByDeploy?: boolean;
+}
 
 function statusText(status: string): string {
   const known = DMS_TASK_STATUSES[status];
@@ -52,7 +63,7 @@ function statusText(status: string): string {
  * never ran; `resume-processing` for one that did; `reload-target` only when the operator asks.
  * Throws when the task cannot be started at all (the run ends failed with the reason).
  */
-export function decideStart(task: TaskSnapshot, requested?: StartType): StartDecision {
+export function decideStart(task: TaskSnapshot, requested?: StartType, options: StartOptions = {}): StartDecision {
   const status = task.Status ?? 'unknown';
   const kind = statusKind(status);
   if (status === 'running') {
@@ -67,7 +78,15 @@ export function decideStart(task: TaskSnapshot, requested?: StartType): StartDec
   if (stop?.outcome === 'post-load') return { action: 'none', reason: `the task is at the post-load point (${task.StopReason})` };
   // DMS restarts the task by itself; starting it as well would race DMS. The poll waits for it.
   if (stop?.outcome === 'transient') return { action: 'none', reason: `DMS restarts the task by itself (${task.StopReason}: ${stop.meaning})` };
-  return { action: 'start', startType: hasEverRun(task) ? 'resume-processing' : 'start-replication' };
+  if (!hasEverRun(task)) return { action: 'start', startType: 'start-replication' };
+  if (options.foundNotRunningByDeploy) {
+    const why = status === 'stopped' ? `stopped${task.StopReason ? ` (${task.StopReason})` : ''}` : status;
+    return {
+      action: 'leave',
+      reason: `the task was ${why} when this deploy changed it, and a deploy resumes only a task it stopped itself: it stays ${status}; resume it with \`npm run --silent cli -- run start\` (resume-processing)`,
+    };
+  }
+  return { action: 'start', startType: 'resume-processing' };
 }
 
 export type LoadPhase =
@@ -90,6 +109,11 @@ export interface LoadContext {
   readonly now?: Date;
   /** How long a transient stop may last before the run gives up on DMS restarting the task. */
   readonly transientGraceSeconds?: number;
+  /**
+   * How long a plain stop (Stop Reason NORMAL) may last before the run gives up on it: a deploy
+   * that changes the task stops it and resumes it after (task-change.ts). 0: fail at once.
+   */
+  readonly deployStopGraceSeconds?: number;
 }
 
 /** Polls a task may look as it did before StartReplicationTask before the run gives up on it. */
@@ -145,6 +169,22 @@ export function classifyLoad(task: TaskSnapshot, expectStopAfterLoad: boolean, c
         };
       }
       return { phase: 'loading', detail: `task stopped (${stopReason}): DMS restarts it by itself; waiting since ${since}`, transientSince: since };
+    }
+    if (stop.code === 'NORMAL' && (context.deployStopGraceSeconds ?? 0) > 0) {
+      const now = context.now ?? new Date();
+      const since = context.transientSince ?? now.toISOString();
+      const grace = context.deployStopGraceSeconds ?? 0;
+      if ((now.getTime() - Date.parse(since)) / 1000 > grace) {
+        return {
+          phase: 'failed',
+          reason: `DMS task stopped before the post-load point: ${stopReason} (${stop.meaning}), and was not resumed within ${Math.round(grace / 60)} min${failure}`,
+        };
+      }
+      return {
+        phase: 'loading',
+        detail: `task stopped (${stopReason}): a deploy that changes the task stops it and resumes it after; waiting since ${since}`,
+        transientSince: since,
+      };
     }
     return { phase: 'failed', reason: `DMS task stopped before the post-load point: ${stopReason} (${stop.meaning})${failure}` };
   }

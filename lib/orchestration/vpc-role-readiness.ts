@@ -2,11 +2,9 @@ import * as path from 'node:path';
 import { ArnFormat, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { bundledFunction, FunctionLogRole } from './runbook';
+import { bundledFunction, waitingProvider } from './runbook';
 
 export interface DmsVpcRoleReadinessProps {
   /** The `dms-vpc-role` this stack creates: the probe starts only once it exists. */
@@ -53,24 +51,13 @@ export class DmsVpcRoleReadiness extends Construct {
         resources: [Stack.of(this).formatArn({ service: 'dms', resource: 'subgrp', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       }),
     );
-    const framework = new FunctionLogRole(this, 'ProviderIdentity', 'Custom resource framework of the dms-vpc-role probe');
-    this.frameworkRole = framework.role;
-    this.waiterRole = new FunctionLogRole(this, 'ProviderWaiterIdentity', 'Custom resource framework: waits for dms-vpc-role').role;
-    this.provider = new cr.Provider(this, 'Provider', {
+    ({ provider: this.provider, frameworkRole: this.frameworkRole, waiterRole: this.waiterRole } = waitingProvider(this, {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
-      logGroup: framework.logGroup,
-      frameworkOnEventRole: framework.role,
-      frameworkCompleteAndTimeoutRole: this.waiterRole,
+      roleDescriptions: { framework: 'Custom resource framework of the dms-vpc-role probe', waiter: 'Custom resource framework: waits for dms-vpc-role' },
       queryInterval: Duration.seconds(15),
       totalTimeout: props.timeout ?? Duration.minutes(10),
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: logs.RetentionDays.SIX_MONTHS }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-    });
+    }));
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
       resourceType: 'Custom::DmsVpcRoleReady',

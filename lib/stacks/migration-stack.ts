@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { Annotations, CfnOutput, CustomResource, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, CustomResource, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { EnvironmentConfig, instanceIdentifier, taskIdentifier, taskResourceIdentifier } from '../config';
+import { ASSESSMENT_NAME, assessmentEnabled, EnvironmentConfig, instanceIdentifier, taskIdentifier, taskResourceIdentifier } from '../config';
 import {
   AuroraMySqlTargetEndpoint,
   DmsAccountRoles,
@@ -19,8 +19,12 @@ import {
 } from '../dms';
 import { formatProblem, loadTableMappings, mappingWarningId, TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
+import { AssessmentResults } from '../orchestration/assessment-results';
+import { DeployControl, TaskBracket } from '../orchestration/deploy-control';
+import { assessmentFolder } from '../orchestration/names';
 import { endpointSecretExpectations } from '../orchestration/preflight';
 import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { taskDefinitionKey } from '../orchestration/task-change';
 import { DmsVpcRoleReadiness } from '../orchestration/vpc-role-readiness';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
@@ -34,6 +38,8 @@ export interface MigrationTask {
   readonly name: string;
   readonly task: ReplicationTask;
   readonly mappings: TableMappings;
+  /** The custom resources that stop the task before a change to it and resume it after. */
+  readonly bracket: TaskBracket;
 }
 
 /**
@@ -57,6 +63,10 @@ export class MigrationStack extends Stack {
   public readonly vpcRoleReadiness?: DmsVpcRoleReadiness;
   public readonly monitoring: MigrationMonitoring;
   public readonly runbooks?: MigrationRunbooks;
+  /** The replacement guard and the stop/resume bracket of every task. */
+  public readonly deployControl: DeployControl;
+  /** Where DMS writes premigration assessment results, and the role it writes with. */
+  public readonly assessmentResults: AssessmentResults;
 
   constructor(scope: Construct, id: string, props: MigrationStackProps) {
     // Stack-level tags: CloudFormation puts them on every resource, and the nag rules read them at once.
@@ -143,7 +153,8 @@ export class MigrationStack extends Stack {
       `DMS ${identifier} writes Aurora MySQL`,
     );
 
-    this.tasks = config.tasks.map((taskConfig, index) => {
+    this.deployControl = new DeployControl(this, 'DeployControl', { environmentName: config.name, migrating: config.migrating });
+    const tasks = config.tasks.map((taskConfig, index) => {
       const mappings = loadTableMappings(path.resolve(config.baseDir, taskConfig.mappingFile), taskConfig.mappingFile);
       const task = new ReplicationTask(this, `Task-${taskConfig.name}`, {
         replicationInstance: this.replicationInstance,
@@ -163,6 +174,25 @@ export class MigrationStack extends Stack {
       new CfnOutput(this, `TaskArn-${taskConfig.name}`, { value: task.replicationTaskArn });
       return { name: taskConfig.name, task, mappings };
     });
+    // Every DMS resource waits for the replacement guard; each task sits between its stopper and its resumer.
+    const l1 = (c: { node: { defaultChild?: unknown } }) => c.node.defaultChild as CfnResource;
+    this.deployControl.guardReplacements([
+      { key: 'instance', resource: l1(this.replicationInstance), name: identifier },
+      { key: 'source-endpoint', resource: l1(this.sourceEndpoint), name: this.sourceEndpoint.endpointIdentifier },
+      { key: 'target-endpoint', resource: l1(this.targetEndpoint), name: this.targetEndpoint.endpointIdentifier },
+      ...tasks.map(({ name, task }) => ({ key: `task:${name}`, resource: l1(task), name: task.replicationTaskIdentifier })),
+    ]);
+    this.tasks = tasks.map((t) => ({
+      ...t,
+      bracket: this.deployControl.bracketTask(t.task, taskDefinitionKey(t.task.migrationType, t.task.settings, t.mappings.json)),
+    }));
+
+    this.assessmentResults = new AssessmentResults(this, 'AssessmentResults', {
+      environmentName: config.name,
+      taskArns: this.tasks.map(({ task }) => ReplicationTask.arnFromResourceIdentifier(this, task.resourceIdentifier)),
+      retention: Duration.days(config.assessment.resultRetentionDays),
+    });
+    this.checkAssessmentNames(config);
 
     this.monitoring = new MigrationMonitoring(this, 'Monitoring', {
       environmentName: config.name,
@@ -184,10 +214,25 @@ export class MigrationStack extends Stack {
    * publish to the topic: it waits for the restoration Lambda, the target's ingress rule and
    * the monitoring, not only for the state machine it names.
    */
-  private addRunTrigger(trigger: RunbookTrigger, name: string, runbook: TaskRunbook, key: string, restoration: RestorationFunction): CustomResource {
-    const run = trigger.addRun(`Run-${name}`, runbook.stateMachine, key);
-    run.node.addDependency(restoration, this.targetSecurityGroup, this.monitoring);
+  private addRunTrigger(trigger: RunbookTrigger, task: MigrationTask, runbook: TaskRunbook, key: string, restoration: RestorationFunction): CustomResource {
+    // The run starts once a task stopped for this deploy runs again, and knows whether it was running.
+    const run = trigger.addRun(`Run-${task.name}`, runbook.stateMachine, key, task.bracket.stopper.getAttString('StopRecord'));
+    run.node.addDependency(restoration, this.targetSecurityGroup, this.monitoring, task.bracket.resumer);
     return run;
+  }
+
+  /** Names DMS cannot know (not of the documented form) are named at synth; DMS's own list is checked at run time. */
+  private checkAssessmentNames(config: EnvironmentConfig): void {
+    const lists = { exclude: config.assessment.exclude, includeOnly: config.assessment.includeOnly ?? [] };
+    for (const [list, names] of Object.entries(lists)) {
+      names.forEach((name, index) => {
+        if (ASSESSMENT_NAME.test(name)) return;
+        Annotations.of(this.assessmentResults).addWarningV2(
+          'dms-migration:assessmentName',
+          `${config.configFile}: environment "${config.name}": assessment.${list}[${index}]: "${name}" is not of the form of DMS's individual assessment names (lowercase words joined by hyphens, as in the user guide's "Individual assessments" pages); the runbook leaves out a name DMS does not apply to the task`,
+        );
+      });
+    }
   }
 
   /** The endpoint secrets a run checks first: DMS reads username, password, host and port from them. */
@@ -213,7 +258,8 @@ export class MigrationStack extends Stack {
       secretEncryptionKey: settings.secretArn ? importKey(this, 'RestorationSecretKey', settings.secretKmsKeyArn) : this.targetSecretKey,
       controlDatabase: settings.controlDatabase,
     });
-    const runbooks = this.tasks.map(({ name, task, mappings }, index) => {
+    const runbooks = this.tasks.map((migrationTask, index) => {
+      const { name, task, mappings } = migrationTask;
       const databases = settings.databases ?? mappings.targetSchemas.schemas.map((s) => s.target);
       if (!settings.databases && (!mappings.targetSchemas.complete || databases.length === 0)) {
         throw new Error(
@@ -235,9 +281,22 @@ export class MigrationStack extends Stack {
         deferBeforeLoad: settings.deferBeforeLoad,
         maxFullLoadWaitHours: settings.maxFullLoadWaitHours,
         preflightSecrets: this.preflightSecrets(),
+        assessment: assessmentEnabled(config)
+          ? {
+              results: this.assessmentResults,
+              settings: {
+                taskIdentifier: task.replicationTaskIdentifier,
+                folder: assessmentFolder(task.replicationTaskIdentifier),
+                exclude: config.assessment.exclude,
+                includeOnly: config.assessment.includeOnly,
+                acceptWarnings: config.assessment.acceptWarnings,
+                timeoutMinutes: config.assessment.timeoutMinutes,
+              },
+            }
+          : undefined,
       });
       runbook.stateMachine.node.addDependency(task);
-      return { name, runbook, databases, runKey: runKey(mappings.generation, task.settings, settings.runId), index };
+      return { name, runbook, databases, runKey: runKey(mappings.generation, task.settings, settings.runId), index, migrationTask };
     });
     const trigger = new RunbookTrigger(this, 'RunbookTrigger', {
       stateMachines: runbooks.map((r) => r.runbook.stateMachine),
@@ -250,7 +309,7 @@ export class MigrationStack extends Stack {
         name: r.name,
         runbook: r.runbook,
         databases: r.databases,
-        trigger: this.addRunTrigger(trigger, r.name, r.runbook, r.runKey, restorationFunction),
+        trigger: this.addRunTrigger(trigger, r.migrationTask, r.runbook, r.runKey, restorationFunction),
       })),
     };
   }

@@ -11,6 +11,7 @@ import {
   EXECUTION_ARN,
   fakeIo,
   FINISHED_STATS,
+  liveDocuments,
   Mocks,
   mockAws,
   NOW,
@@ -201,6 +202,18 @@ describe('cutover-check: no-go, exit 1, with the reasons', () => {
     expect(code).toBe(1);
     expect(stdout).toContain(
       '  FAIL  adventureworks  validation          1 table(s) with validation mismatches: Person.Person (Mismatched records, 12 failed record(s))\n',
+    );
+  });
+
+  test('drift is a warning, not a blocker, and names the difference', async () => {
+    const task = replicationTask(liveDocuments((settings) => ((settings.FullLoadSettings as Record<string, unknown>).CommitRate = 50000)), FINISHED_STATS);
+    const { code, stdout } = await check({ task }, ['--json']);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as CutoverResult).warnings).toEqual([
+      'adventureworks: the live task differs from what the stack deploys (1): settings FullLoadSettings.CommitRate: deployed 10000, live 50000',
+    ]);
+    expect((await check({ task })).stdout).toContain(
+      '  warn  adventureworks: the live task differs from what the stack deploys (1): settings FullLoadSettings.CommitRate: deployed 10000, live 50000\n',
     );
   });
 

@@ -17,6 +17,7 @@ import {
   EXECUTION_ARN,
   fakeIo,
   FINISHED_STATS,
+  liveDocuments,
   Mocks,
   mockAws,
   NOW,
@@ -126,6 +127,7 @@ describe('status: the text screen', () => {
         '  CDC latency  source 2 s, target 3 s (last 60 min max: source 2 s, target 3 s)',
         '  alarms       2 OK',
         '  restoration  SUCCEEDED 2025-06-02 08:50:00Z, verified, 48 restored, 0 skipped, 0 failed, 0 orphans, CDC resumed',
+        '  drift        none: settings and table mapping as the stack deploys them',
         '',
         '  TABLE                      STATE            ROWS LOADED  INSERTS  UPDATES  DELETES  VALIDATION',
         '  HumanResources.Department  Table completed           16        0        0        0  Validated',
@@ -260,6 +262,7 @@ describe('status --json', () => {
       'tableSummary',
       'cdcLatency',
       'restoration',
+      'drift',
     ]);
     expect(task).toMatchObject({
       name: 'adventureworks',
@@ -362,6 +365,52 @@ describe('status --json', () => {
   });
 });
 
+describe('status: drift from what the stack deploys', () => {
+  const drifted = (change: Parameters<typeof liveDocuments>[0]) => ({ task: replicationTask({ ...liveDocuments(change) }, FINISHED_STATS) });
+
+  test('what DMS adds by itself is not drift: assigned log group and stream, defaults, extra and reordered log components, null mapping keys, rule order', async () => {
+    const doc = await statusJson({});
+    expect(doc.tasks[0].drift).toEqual({ checked: true, reason: null, settings: [], tableMappings: [] });
+  });
+
+  test('a setting, a log severity and a table-mapping rule changed outside CloudFormation are named with both values', async () => {
+    const scenario = drifted((settings, mappings) => {
+      (settings.FullLoadSettings as Record<string, unknown>).CommitRate = 50000;
+      for (const c of (settings.Logging as { LogComponents: Array<{ Id: string; Severity: string }> }).LogComponents) if (c.Id === 'SOURCE_CAPTURE') c.Severity = 'LOGGER_SEVERITY_DEBUG';
+      delete (settings.ValidationSettings as Record<string, unknown>).HandleCollationDiff;
+      mappings.rules = mappings.rules.filter((r) => r['rule-id'] !== '2');
+      mappings.rules.push({ 'rule-type': 'selection', 'rule-id': '99', 'rule-name': 'added-by-hand', 'object-locator': { 'schema-name': 'dbo', 'table-name': '%' }, 'rule-action': 'include' });
+    });
+    const doc = await statusJson(scenario);
+    expect(doc.tasks[0].drift.settings).toEqual([
+      { path: 'FullLoadSettings.CommitRate', kind: 'changed', deployed: 10000, live: 50000 },
+      { path: 'Logging.LogComponents[Id=SOURCE_CAPTURE].Severity', kind: 'changed', deployed: 'LOGGER_SEVERITY_DEFAULT', live: 'LOGGER_SEVERITY_DEBUG' },
+      { path: 'ValidationSettings.HandleCollationDiff', kind: 'missing', deployed: true, live: null },
+    ]);
+    expect(doc.tasks[0].drift.tableMappings.map((d) => [d.path, d.kind])).toEqual([
+      ['rules[rule-id=2]', 'missing'],
+      ['rules[rule-id=99]', 'added'],
+    ]);
+    const { stdout } = await status(scenario);
+    expect(stdout).toContain(
+      [
+        '  drift        5 difference(s) from what the stack deploys (settings 3, table mapping 2); a deploy sets them back',
+        '               settings FullLoadSettings.CommitRate: deployed 10000, live 50000',
+        '               settings Logging.LogComponents[Id=SOURCE_CAPTURE].Severity: deployed "LOGGER_SEVERITY_DEFAULT", live "LOGGER_SEVERITY_DEBUG"',
+        '               settings ValidationSettings.HandleCollationDiff: deployed true, not in DMS',
+        '               table mapping rules[rule-id=2]: deployed {"rule-type":"selection","rule-id":"2","rule-name":"inclu..., not in DMS',
+        '               table mapping rules[rule-id=99]: not deployed, DMS has {"rule-type":"selection","rule-id":"99","rule-name":"adde...',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a task DMS returns without its documents is reported as not checked', async () => {
+    const doc = await statusJson({ task: replicationTask({ ReplicationTaskSettings: undefined, TableMappings: undefined }, FINISHED_STATS) });
+    expect(doc.tasks[0].drift).toEqual({ checked: false, reason: 'DMS returned no task settings or table mapping', settings: [], tableMappings: [] });
+  });
+});
+
 describe('status: the AWS calls', () => {
   test('finds the task by replication-task-id and pages through table statistics and alarms', async () => {
     const tables = completedTables();
@@ -374,7 +423,7 @@ describe('status: the AWS calls', () => {
     const m = mocks as Mocks;
     expect(m.dms.commandCalls(DescribeReplicationTasksCommand)[0].args[0].input).toEqual({
       Filters: [{ Name: 'replication-task-id', Values: ['dev-adventureworks'] }],
-      WithoutSettings: true,
+      WithoutSettings: false,
     });
     expect(m.dms.commandCalls(DescribeTableStatisticsCommand).map((c) => c.args[0].input)).toEqual([
       { ReplicationTaskArn: TASK_ARN, MaxRecords: 500, Marker: undefined },
@@ -665,6 +714,20 @@ describe('README.md shows real output', () => {
 
   test('status --json', async () => {
     expect(await run({}, ['--json'])).toBe(docExample('status-json'));
+  });
+
+  test('status with drift', async () => {
+    const scenario: Scenario = {
+      task: replicationTask(
+        liveDocuments((settings, mappings) => {
+          (settings.FullLoadSettings as Record<string, unknown>).CommitRate = 50000;
+          for (const c of (settings.Logging as { LogComponents: Array<{ Id: string; Severity: string }> }).LogComponents) if (c.Id === 'SOURCE_CAPTURE') c.Severity = 'LOGGER_SEVERITY_DEBUG';
+          mappings.rules.push({ 'rule-type': 'selection', 'rule-id': '99', 'rule-name': 'added-by-hand', 'object-locator': { 'schema-name': 'dbo', 'table-name': '%' }, 'rule-action': 'include' });
+        }),
+        FINISHED_STATS,
+      ),
+    };
+    expect(await run(scenario, [])).toContain(docExample('status-drift'));
   });
 
   test('status during the full load, on a terminal', async () => {

@@ -1,5 +1,5 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ConfigError, instanceIdentifier, LOG_RETENTION_DAYS, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
+import { assessmentEnabled, ConfigError, instanceIdentifier, LOG_RETENTION_DAYS, parseEnvironments, selectEnvironment, taskResourceIdentifier } from '../../lib/config';
 import { exampleEnvironment, exampleEnvironments } from '../support/app';
 
 type Json = Record<string, unknown>;
@@ -206,5 +206,27 @@ describe('selectEnvironment', () => {
     const envs = parseEnvironments(exampleEnvironments(), 'cdk.json', '/project');
     expect(() => selectEnvironment(envs, 'staging')).toThrow('unknown environment "staging" (known: dev, prod)');
     expect(selectEnvironment(envs, 'prod').name).toBe('prod');
+  });
+});
+
+describe('migrating and assessment', () => {
+  const parse = (patch: Json) => parseEnvironments(dev(patch), 'cdk.json', '/project')[0];
+  test('defaults: not migrating; assessments on for production only, warnings stop the run, 120 min, results kept 365 days', () => {
+    const [devEnv, prodEnv] = parseEnvironments(exampleEnvironments(), 'cdk.json', '/project');
+    expect(devEnv.migrating).toBe(false);
+    expect(devEnv.assessment).toEqual({ acceptWarnings: false, exclude: [], timeoutMinutes: 120, resultRetentionDays: 365 });
+    expect([assessmentEnabled(devEnv), assessmentEnabled(prodEnv)]).toEqual([false, true]);
+    expect(assessmentEnabled(parse({ assessment: { enabled: true } }))).toBe(true);
+    expect(assessmentEnabled({ ...prodEnv, assessment: { ...prodEnv.assessment, enabled: false } })).toBe(false);
+  });
+  test('fails on Exclude together with IncludeOnly, which DMS refuses', () => {
+    expect(errorFor(dev({ assessment: { exclude: ['a'], includeOnly: ['b'] } }))).toBe(
+      'cdk.json: environment "dev": assessment.includeOnly: cannot be set together with exclude: StartReplicationTaskAssessmentRun refuses a value for IncludeOnly when Exclude is set; keep one of them (got ["b"])',
+    );
+  });
+  test('fails on a wait longer than a day, and on a misspelt key', () => {
+    expect(errorFor(dev({ assessment: { timeoutMinutes: 2000 } }))).toBe('cdk.json: environment "dev": assessment.timeoutMinutes: must be at most 1440 (got 2000)');
+    expect(errorFor(dev({ assessment: { acceptWarning: true } }))).toBe('cdk.json: environment "dev": assessment.acceptWarning: unknown key (not in the schema; check the spelling)');
+    expect(errorFor(dev({ migrating: 'yes' }))).toBe('cdk.json: environment "dev": migrating: must be a boolean (got "yes")');
   });
 });

@@ -12,6 +12,7 @@ const entries = [
   ['control.ts', ['handler']],
   ['custom-resource.ts', ['onEventHandler', 'isCompleteHandler']],
   ['vpc-role-probe.ts', ['onEventHandler', 'isCompleteHandler']],
+  ['deploy-control.ts', ['onEventHandler', 'isCompleteHandler']],
 ] as const;
 
 test.each(entries)('%s bundles with esbuild and exports its handlers', async (file, exported) => {

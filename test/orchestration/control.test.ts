@@ -22,6 +22,7 @@ import {
 } from '../../lib/orchestration/handlers/control';
 import { DMS_STOP_REASONS, describeStopReason, transientStopGraceSeconds } from '../../lib/orchestration/dms-task-state';
 import { RunReport } from '../../lib/orchestration/run-report';
+import { DEPLOY_STOP_GRACE_SECONDS } from '../../lib/orchestration/task-change';
 import { classifyLoad, decideStart, nextPollSeconds } from '../../lib/orchestration/task-control';
 
 const TASK_ARN = 'arn:aws:dms:eu-west-1:111111111111:task:dev-adventureworks';
@@ -173,6 +174,25 @@ describe('waiting for the post-load point', () => {
     expect(result.detail).toBe('DMS task failed: Last Error ODBC general error. Task error notification received from subtask 0');
   });
 
+  test('a plain stop during the load is borne as long as a deploy takes to stop, change and resume the task; then it fails the run', () => {
+    const stopped = { Status: 'stopped', StopReason: 'Stop Reason NORMAL' };
+    const since = '2026-11-26T10:00:00.000Z';
+    const at = (minutes: number) => new Date(Date.parse(since) + minutes * 60_000);
+    expect(classifyLoad(stopped, true, { deployStopGraceSeconds: 5400, now: at(0) })).toEqual({
+      phase: 'loading',
+      detail: `task stopped (Stop Reason NORMAL): a deploy that changes the task stops it and resumes it after; waiting since ${since}`,
+      transientSince: since,
+    });
+    expect(classifyLoad(stopped, true, { deployStopGraceSeconds: 5400, transientSince: since, now: at(89) }).phase).toBe('loading');
+    expect(classifyLoad(stopped, true, { deployStopGraceSeconds: 5400, transientSince: since, now: at(91) })).toEqual({
+      phase: 'failed',
+      reason:
+        'DMS task stopped before the post-load point: Stop Reason NORMAL (stopped with no additional information (a StopReplicationTask call, or the task completed)), and was not resumed within 90 min',
+    });
+    // The control Lambda's poll gives the grace: the run waits rather than failing at once.
+    expect(DEPLOY_STOP_GRACE_SECONDS).toBe(5400);
+  });
+
   test('a task stopped by someone (or an error) before the post-load point fails the run with the stop reason', () => {
     expect(classifyLoad({ Status: 'stopped', StopReason: 'Stop Reason NORMAL' }, true)).toEqual({
       phase: 'failed',
@@ -239,7 +259,7 @@ describe('resume', () => {
 describe('report', () => {
   const restored: RunState = {
     runId: 'r',
-    prepare: { startedAt: '2026-11-26T08:00:00Z', defer: true, restore: true, start: { action: 'start', startType: 'start-replication' } },
+    prepare: { startedAt: '2026-11-26T08:00:00Z', defer: true, restore: true, assess: false, start: { action: 'start', startType: 'start-replication' } },
     apply: { done: true, counts: { restored: 12, skipped: 1, failed: 0, orphans: 0 }, failures: [] },
     verify: { done: true, verified: true, counts: { restored: 0, skipped: 0, failed: 0, orphans: 0 }, failures: [] },
     resume: { cdcResumed: true, pending: false, detail: '' },

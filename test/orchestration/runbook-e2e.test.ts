@@ -1,10 +1,14 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DatabaseMigrationServiceClient,
+  DescribeApplicableIndividualAssessmentsCommand,
+  DescribeReplicationTaskAssessmentRunsCommand,
+  DescribeReplicationTaskIndividualAssessmentsCommand,
   DescribeReplicationTasksCommand,
   ModifyReplicationTaskCommand,
   ModifyReplicationTaskCommandInput,
   ReplicationTask,
+  StartReplicationTaskAssessmentRunCommand,
   StartReplicationTaskCommand,
   StartReplicationTaskCommandInput,
 } from '@aws-sdk/client-database-migration-service';
@@ -12,13 +16,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ControlConfig, ControlEvent, handleControl } from '../../lib/orchestration/handlers/control';
+import { AssessmentConfig, ControlConfig, ControlEvent, handleControl } from '../../lib/orchestration/handlers/control';
 import { handleRestoration, RestorationEvent } from '../../lib/orchestration/handlers/restoration';
 import { MySqlPlanStore } from '../../lib/orchestration/mysql-plan-store';
 import { RunReport } from '../../lib/orchestration/run-report';
 import { grantStatements, mysqlConnectionFactory } from '../../lib/restoration';
 import { buildTestApp, exampleEnvironment, stackOf } from '../support/app';
 import { AslDefinition, runStateMachine } from '../support/asl';
+import { resolve } from '../support/cfn';
 import { adminExec, createTestDatabases, createTestUser, dropTestDatabases, testServer, uniqueName } from '../support/mariadb';
 import { dataChecksums, objectCounts, schemaSnapshot } from '../restoration/helpers';
 import { richSchema } from '../restoration/schemas';
@@ -43,6 +48,9 @@ const tick = (): Date => new Date((clock += 60_000));
 let dbs: string[];
 let controlDb: string;
 let definition: AslDefinition;
+/** The runbook of the same environment with premigration assessments on, and its control Lambda's assessment settings. */
+let assessedDefinition: AslDefinition;
+let assessmentConfig: AssessmentConfig;
 let connections: ReturnType<typeof mysqlConnectionFactory>;
 /** The target schema with every secondary object, as the first test leaves it. */
 let restoredSchema: Awaited<ReturnType<typeof schemaSnapshot>>;
@@ -128,7 +136,7 @@ function controlConfig(): ControlConfig {
   };
 }
 
-function wire(fake: FakeDmsTask, restorationFault?: (event: RestorationEvent) => void) {
+function wire(fake: FakeDmsTask, restorationFault?: (event: RestorationEvent) => void, config: ControlConfig = controlConfig()) {
   secretsInDmsForm();
   dmsMock.reset();
   snsMock.reset();
@@ -152,7 +160,7 @@ function wire(fake: FakeDmsTask, restorationFault?: (event: RestorationEvent) =>
     now: tick,
   };
   return async (resource: string, payload: unknown) => {
-    if (resource.includes('Control')) return handleControl(payload as ControlEvent, controlConfig(), clients);
+    if (resource.includes('Control')) return handleControl(payload as ControlEvent, config, clients);
     if (resource.includes('RestorationFunction')) {
       const event = payload as RestorationEvent;
       restorationFault?.(event);
@@ -179,13 +187,23 @@ beforeAll(async () => {
   connections = mysqlConnectionFactory({ host: server.host, port: server.port, user: user.user, password: user.password });
 
   const env = exampleEnvironment('dev', { restoration: { deferBeforeLoad: true, databases: dbs } });
-  const template = Template.fromStack(stackOf(buildTestApp({ dev: env }), 'dev'));
+  definition = runbookDefinition(Template.fromStack(stackOf(buildTestApp({ dev: env }), 'dev')));
+  const assessed = Template.fromStack(stackOf(buildTestApp({ dev: { ...env, assessment: { enabled: true, exclude: ['not-a-dms-assessment'] } } }), 'dev'));
+  assessedDefinition = runbookDefinition(assessed);
+  // The assessment settings exactly as the stack gives them to the control Lambda.
+  const [control] = Object.values(assessed.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { RUNBOOK_TASK: 'adventureworks' } } } })) as Array<{
+    Properties: { Environment: { Variables: Record<string, unknown> } };
+  }>;
+  assessmentConfig = JSON.parse(String(resolve(control.Properties.Environment.Variables.RUNBOOK_ASSESSMENT))) as AssessmentConfig;
+});
+
+function runbookDefinition(template: Template): AslDefinition {
   const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'dms-runbook-dev-adventureworks' } })) as Array<{ Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }>;
   const text = sm.Properties.DefinitionString['Fn::Join'][1]
     .map((part) => (typeof part === 'string' ? part : ((part as { 'Fn::GetAtt': [string] })['Fn::GetAtt']?.[0] ?? 'TOKEN')))
     .join('');
-  definition = JSON.parse(text) as AslDefinition;
-});
+  return JSON.parse(text) as AslDefinition;
+}
 
 afterAll(async () => {
   await dropTestDatabases([...dbs, controlDb]);
@@ -335,4 +353,161 @@ test('a target secret without host and port fails the run at preflight, before D
   expect(report).toMatchObject({ outcome: 'FAILED', step: 'preflight', cdcResumed: false });
   expect(report.failures[0].reason).toMatch(/^lacks "host", "port"/);
   expect(snsMock.commandCalls(PublishCommand)[0].args[0].input.Message).toContain(`target endpoint secret ${TARGET_SECRET}: lacks "host", "port"`);
+});
+
+const ASSESSMENT_RUN_ARN = 'arn:aws:dms:eu-west-1:111111111111:assessment-run:RUN1';
+/**
+ * DMS's side of one assessment run: the applicable assessments, the run (its statuses one poll
+ * after the other; the last repeats) and its individual assessments.
+ */
+function assessmentScenario(statuses: readonly string[], individuals: ReadonlyArray<[string, string]>) {
+  let started = false;
+  let polls = 0;
+  dmsMock.on(DescribeApplicableIndividualAssessmentsCommand).resolves({ IndividualAssessmentNames: individuals.map(([name]) => name) });
+  dmsMock.on(StartReplicationTaskAssessmentRunCommand).callsFake(() => {
+    started = true;
+    return { ReplicationTaskAssessmentRun: { ReplicationTaskAssessmentRunArn: ASSESSMENT_RUN_ARN, Status: 'starting' } };
+  });
+  dmsMock.on(DescribeReplicationTaskAssessmentRunsCommand).callsFake(() => {
+    if (!started) return { ReplicationTaskAssessmentRuns: [] };
+    const status = statuses[Math.min(polls++, statuses.length - 1)];
+    return {
+      ReplicationTaskAssessmentRuns: [
+        {
+          ReplicationTaskAssessmentRunArn: ASSESSMENT_RUN_ARN,
+          ReplicationTaskArn: TASK_ARN,
+          AssessmentRunName: 'dev-adventureworks-cfn-7',
+          Status: status,
+          ResultLocationBucket: assessmentConfig.bucket,
+          ResultLocationFolder: assessmentConfig.folder,
+          LastFailureMessage: status === 'failed' ? 'Assessment mysql-check-target-privileges failed' : undefined,
+        },
+      ],
+    };
+  });
+  dmsMock.on(DescribeReplicationTaskIndividualAssessmentsCommand).resolves({
+    ReplicationTaskIndividualAssessments: individuals.map(([name, status]) => ({ IndividualAssessmentName: name, Status: status, ReplicationTaskAssessmentRunArn: ASSESSMENT_RUN_ARN })),
+  });
+}
+
+describe('the premigration assessment before the first start', () => {
+  const assessedConfig = (): ControlConfig => ({ ...controlConfig(), assessment: assessmentConfig });
+
+  test('the stack gives the control Lambda the results bucket, the role, the task folder and the configured exclusions', () => {
+    expect(assessmentConfig).toEqual({
+      taskIdentifier: 'dev-adventureworks',
+      folder: 'assessments/dev-adventureworks',
+      exclude: ['not-a-dms-assessment'],
+      acceptWarnings: false,
+      timeoutMinutes: 120,
+      roleArn: 'AssessmentResultsRoleED95D42F.Arn',
+      bucket: 'ref:AssessmentResultsBucketA1C1EC6E',
+    });
+  });
+
+  test('an assessment with a failure stops the run before the task starts and names the failed check', async () => {
+    const before = await schemaSnapshot(dbs);
+    const fake = new FakeDmsTask(async () => undefined);
+    const invoke = wire(fake, undefined, assessedConfig());
+    assessmentScenario(['running', 'running', 'failed'], [
+      ['mysql-check-target-privileges', 'failed'],
+      ['unsupported-data-types-in-source', 'passed'],
+      ['table-with-no-primary-key-or-unique-constraint', 'warning'],
+    ]);
+    const run = await runStateMachine(assessedDefinition, { runId: 'cfn-7', trigger: 'cloudformation-create' }, invoke);
+    expect(run.status).toBe('FAILED');
+    expect(fake.starts).toEqual([]);
+    expect(run.path).not.toContain('Defer');
+    expect(run.path).not.toContain('StartTask');
+    expect(run.path.filter((s) => s === 'Assess')).toHaveLength(3);
+    // Nothing was deferred: the target is as it was.
+    expect(await schemaSnapshot(dbs)).toEqual(before);
+    const start = dmsMock.commandCalls(StartReplicationTaskAssessmentRunCommand)[0].args[0].input;
+    expect(start).toEqual({
+      ReplicationTaskArn: TASK_ARN,
+      ServiceAccessRoleArn: 'AssessmentResultsRoleED95D42F.Arn',
+      ResultLocationBucket: 'ref:AssessmentResultsBucketA1C1EC6E',
+      ResultLocationFolder: 'assessments/dev-adventureworks',
+      ResultEncryptionMode: 'SSE_S3',
+      AssessmentRunName: 'dev-adventureworks-cfn-7',
+    });
+    const report = JSON.parse(run.cause!) as RunReport;
+    expect(report).toMatchObject({ outcome: 'FAILED', step: 'assessment', cdcResumed: false });
+    const results = 's3://ref:AssessmentResultsBucketA1C1EC6E/assessments/dev-adventureworks/';
+    expect(report.failures).toEqual([
+      { object: 'premigration assessment mysql-check-target-privileges', reason: `failed (results in ${results})` },
+      { object: 'premigration assessment table-with-no-primary-key-or-unique-constraint', reason: `warning (results in ${results})` },
+    ]);
+    expect(report.assessment).toEqual({
+      runName: 'dev-adventureworks-cfn-7',
+      status: 'failed',
+      resultLocation: results,
+      warnings: ['assessment.exclude: "not-a-dms-assessment" is not an individual assessment DMS applies to this task (DescribeApplicableIndividualAssessments): left out of the request'],
+    });
+    const message = snsMock.commandCalls(PublishCommand)[0].args[0].input.Message!;
+    expect(message).toContain('- premigration assessment mysql-check-target-privileges: failed');
+    expect(message).toContain('Next: read the results (`npm run --silent cli -- assess status --env dev --task adventureworks`)');
+  });
+
+  test('warnings stop the run for the operator; accepted warnings (run start --accept-assessment-warnings) let the task start', async () => {
+    const fake = new FakeDmsTask(async () => undefined);
+    const invoke = wire(fake, undefined, assessedConfig());
+    assessmentScenario(['warning'], [['table-with-no-primary-key-or-unique-constraint', 'warning']]);
+    const warned = await runStateMachine(assessedDefinition, { runId: 'cfn-8' }, invoke);
+    expect(warned.status).toBe('FAILED');
+    expect(fake.starts).toEqual([]);
+    expect((JSON.parse(warned.cause!) as RunReport).step).toBe('assessment');
+
+    assessmentScenario(['warning'], [['table-with-no-primary-key-or-unique-constraint', 'warning']]);
+    const accepted = await runStateMachine(assessedDefinition, { runId: 'manual-9', acceptAssessmentWarnings: true }, invoke);
+    expect(accepted.status).toBe('SUCCEEDED');
+    expect(fake.starts).toEqual(['start-replication', 'resume-processing']);
+    expect(accepted.path.indexOf('Assess')).toBeLessThan(accepted.path.indexOf('Defer'));
+    expect((accepted.output as RunReport).assessment?.warnings).toContain('assessment table-with-no-primary-key-or-unique-constraint: warning (accepted)');
+  });
+});
+
+test('a run started by a deploy that changed a task an operator had stopped leaves it stopped, and says how to resume', async () => {
+  const fake = new FakeDmsTask(async () => undefined);
+  fake.task = { ReplicationTaskArn: TASK_ARN, Status: 'running', ReplicationTaskStats: { FullLoadProgressPercent: 100, FullLoadFinishDate: tick(), StartDate: tick() } };
+  fake.stopByOperator();
+  const calls: string[] = [];
+  const invoke = wire(fake);
+  const run = await runStateMachine(definition, { runId: 'cfn-10', trigger: 'cloudformation-update', deployStop: { wasRunning: false } }, async (resource, payload) => {
+    calls.push((payload as { action: string }).action);
+    return invoke(resource, payload);
+  });
+  expect(calls).toEqual(['preflight', 'prepare', 'report']);
+  expect(fake.starts).toEqual([]);
+  expect(run.status).toBe('FAILED');
+  const report = JSON.parse(run.cause!) as RunReport;
+  expect(report).toMatchObject({ step: 'prepare', cdcResumed: false });
+  expect(report.failures).toEqual([
+    {
+      object: 'task',
+      reason:
+        'the task was stopped (Stop Reason NORMAL) when this deploy changed it, and a deploy resumes only a task it stopped itself: it stays stopped; resume it with `npm run --silent cli -- run start` (resume-processing)',
+    },
+  ]);
+});
+
+test('a run waiting for the full load bears a deploy that stops the task, changes it and resumes it', async () => {
+  const store = new MySqlPlanStore(connections, controlDb, 'dev-adventureworks');
+  await handleRestoration({ action: 'apply', planId: 'dev-adventureworks', databases: dbs, concurrency: 2 }, { connections, store, deadline: Date.now() + 600_000, log: () => undefined });
+  await store.close();
+  const fake = new FakeDmsTask(async () => undefined);
+  const invoke = wire(fake);
+  let polls = 0;
+  const run = await runStateMachine(definition, { runId: 'cfn-11' }, async (resource, payload) => {
+    if ((payload as { action: string }).action === 'poll') {
+      polls++;
+      // The deploy's stopper stops the task between two polls; its resumer resumes it two polls later.
+      if (polls === 2) fake.stopByOperator();
+      if (polls === 4) fake.start({ ReplicationTaskArn: TASK_ARN, StartReplicationTaskType: 'resume-processing' });
+    }
+    return invoke(resource, payload);
+  });
+  expect(run.status).toBe('SUCCEEDED');
+  expect(fake.starts).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
+  expect(run.output as RunReport).toMatchObject({ outcome: 'SUCCEEDED', restorationVerified: true, cdcResumed: true });
 });

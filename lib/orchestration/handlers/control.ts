@@ -8,9 +8,11 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssessmentFinding, assessmentRunName, blockingFindings, readAssessment, startAssessment } from '../assessment';
 import { RUNBOOK_METRIC_NAMESPACE } from '../names';
 import { checkSecrets, PreflightFinding, SecretExpectation } from '../preflight';
-import { RunReport } from '../run-report';
+import { RunReport, RunReportAssessment } from '../run-report';
+import { DEPLOY_STOP_GRACE_SECONDS } from '../task-change';
 import {
   classifyLoad,
   decideStart,
@@ -20,6 +22,7 @@ import {
   nextPollSeconds,
   prepModeSettings,
   StartDecision,
+  StartOptions,
   StartType,
   TargetTablePrepMode,
   targetTablePrepMode,
@@ -35,9 +38,14 @@ export interface RunState {
   readonly runId: string;
   /** Set only by an operator (`run start --reload-target`): never chosen implicitly. */
   readonly startType?: StartType;
+  /** Set by the deploy that changed the task (handlers/custom-resource.ts): whether it was running before. */
+  readonly deployStop?: { readonly wasRunning: boolean };
+  /** Set by an operator (`run start --accept-assessment-warnings`): start even if the assessment warns. */
+  readonly acceptAssessmentWarnings?: boolean;
   readonly startedAt?: string;
   readonly preflight?: PreflightResult;
   readonly prepare?: PrepareResult;
+  readonly assessment?: AssessmentResult;
   readonly start?: StartResult;
   readonly poll?: PollResult;
   readonly apply?: RestorationSummary;
@@ -61,7 +69,26 @@ export interface PrepareResult {
   readonly startedAt: string;
   readonly defer: boolean;
   readonly restore: boolean;
+  /** A premigration assessment runs first (a first start, with assessments on). */
+  readonly assess: boolean;
   readonly start: StartDecision;
+}
+
+/** The premigration assessment step: started, then polled until DMS finishes the run. */
+export interface AssessmentResult {
+  readonly runArn: string;
+  readonly runName: string;
+  readonly startedAt: string;
+  /** running: poll again after waitSeconds; passed: start the task; stopped: the run ends with the findings. */
+  readonly phase: 'running' | 'passed' | 'stopped';
+  readonly status: string;
+  readonly detail: string;
+  readonly waitSeconds: number;
+  readonly resultLocation?: string;
+  /** The individual assessments that stop the run (failed, error, cancelled; warnings unless accepted). */
+  readonly blocking: readonly AssessmentFinding[];
+  /** Accepted warnings and names left out of Exclude / IncludeOnly. */
+  readonly warnings: readonly string[];
 }
 
 export interface PreflightResult {
@@ -102,6 +129,7 @@ export interface ResumeResult {
 export type ControlEvent =
   | { readonly action: 'preflight'; readonly state: RunState }
   | { readonly action: 'prepare'; readonly state: RunState }
+  | { readonly action: 'assess'; readonly state: RunState }
   | { readonly action: 'start'; readonly state: RunState }
   | { readonly action: 'poll'; readonly state: RunState }
   | { readonly action: 'resume'; readonly state: RunState }
@@ -123,6 +151,19 @@ export interface ControlConfig {
   readonly targetTablePrepMode: TargetTablePrepMode;
   /** The secrets the preflight step checks (the endpoints', with the host and port in cdk.json). */
   readonly secrets: readonly SecretExpectation[];
+  /** The premigration assessment before the first start; undefined when off. */
+  readonly assessment?: AssessmentConfig;
+}
+
+export interface AssessmentConfig {
+  readonly taskIdentifier: string;
+  readonly roleArn: string;
+  readonly bucket: string;
+  readonly folder: string;
+  readonly exclude: readonly string[];
+  readonly includeOnly?: readonly string[];
+  readonly acceptWarnings: boolean;
+  readonly timeoutMinutes: number;
 }
 
 export interface ControlClients {
@@ -154,6 +195,7 @@ export function controlConfigFromEnv(env: NodeJS.ProcessEnv): ControlConfig {
     transientGraceSeconds: Number(need('RUNBOOK_TRANSIENT_GRACE_SECONDS')),
     targetTablePrepMode: need('RUNBOOK_TARGET_TABLE_PREP_MODE') as TargetTablePrepMode,
     secrets: JSON.parse(need('RUNBOOK_PREFLIGHT_SECRETS')) as SecretExpectation[],
+    assessment: env.RUNBOOK_ASSESSMENT ? (JSON.parse(env.RUNBOOK_ASSESSMENT) as AssessmentConfig) : undefined,
   };
 }
 
@@ -180,6 +222,8 @@ export async function handleControl(event: ControlEvent, config: ControlConfig, 
       return preflight(config, clients);
     case 'prepare':
       return prepare(event.state, config, clients);
+    case 'assess':
+      return assess(event.state, config, clients);
     case 'start':
       return start(event.state, config, clients);
     case 'poll':
@@ -191,6 +235,10 @@ export async function handleControl(event: ControlEvent, config: ControlConfig, 
   }
 }
 
+function startOptions(state: RunState): StartOptions {
+  return { foundNotRunningByDeploy: state.deployStop?.wasRunning === false };
+}
+
 async function preflight(config: ControlConfig, clients: ControlClients): Promise<PreflightResult> {
   const findings = await checkSecrets(clients.secrets, config.secrets);
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
@@ -198,7 +246,7 @@ async function preflight(config: ControlConfig, clients: ControlClients): Promis
 
 async function prepare(state: RunState, config: ControlConfig, clients: ControlClients): Promise<PrepareResult> {
   const task = await describeTask(clients.dms, config.taskArn);
-  const startDecision = decideStart(task, state.startType);
+  const startDecision = decideStart(task, state.startType, startOptions(state));
   // A CDC-only task has no full load: nothing was deferred and nothing needs restoring.
   const restore = config.migrationType !== 'cdc';
   // Deferring only makes sense before a load: once DMS has loaded rows, dropping would gain
@@ -207,14 +255,72 @@ async function prepare(state: RunState, config: ControlConfig, clients: ControlC
   const loads = startDecision.action === 'start' && startDecision.startType !== 'resume-processing';
   const reload = startDecision.action === 'start' && startDecision.startType === 'reload-target';
   const defer = restore && loads && (config.deferBeforeLoad || reload);
-  return { startedAt: clients.now().toISOString(), defer, restore, start: startDecision };
+  // DMS's own checks of the source, target and task come before the first start, before anything is deferred.
+  const assess = Boolean(config.assessment) && startDecision.action === 'start' && startDecision.startType === 'start-replication';
+  return { startedAt: clients.now().toISOString(), defer, restore, assess, start: startDecision };
+}
+
+/** Seconds between two looks at a running assessment. */
+export const ASSESSMENT_POLL_SECONDS = 60;
+
+/** Starts the premigration assessment run (once per runbook run), then reads it until DMS finishes it. */
+async function assess(state: RunState, config: ControlConfig, clients: ControlClients): Promise<AssessmentResult> {
+  const settings = config.assessment;
+  if (!settings) throw new Error('the runbook has no assessment configured (RUNBOOK_ASSESSMENT)');
+  const now = clients.now();
+  const previous = state.assessment;
+  let runArn = previous?.runArn;
+  let warnings = previous?.warnings ?? [];
+  const runName = previous?.runName ?? assessmentRunName(settings.taskIdentifier, state.runId);
+  const startedAt = previous?.startedAt ?? now.toISOString();
+  if (!runArn) {
+    const started = await startAssessment(clients.dms, {
+      taskArn: config.taskArn,
+      runName,
+      roleArn: settings.roleArn,
+      bucket: settings.bucket,
+      folder: settings.folder,
+      exclude: settings.exclude,
+      includeOnly: settings.includeOnly,
+    });
+    runArn = started.runArn;
+    warnings = [...started.warnings];
+  }
+  const outcome = await readAssessment(clients.dms, runArn);
+  const base = { runArn, runName, startedAt, status: outcome.status, resultLocation: outcome.resultLocation, waitSeconds: ASSESSMENT_POLL_SECONDS };
+  if (outcome.verdict === 'pending') {
+    const minutes = (now.getTime() - Date.parse(startedAt)) / 60_000;
+    if (minutes > settings.timeoutMinutes) {
+      return {
+        ...base,
+        phase: 'stopped',
+        detail: `the assessment run ${runName} did not finish within ${settings.timeoutMinutes} min (status ${outcome.status}); the task was not started`,
+        blocking: [],
+        warnings,
+      };
+    }
+    return { ...base, phase: 'running', detail: `assessment ${outcome.status}: ${outcome.meaning}`, blocking: [], warnings };
+  }
+  const acceptWarnings = settings.acceptWarnings || state.acceptAssessmentWarnings === true;
+  const blocking = blockingFindings(outcome, acceptWarnings);
+  const accepted = outcome.findings.filter((f) => f.verdict === 'warning' && acceptWarnings).map((f) => `assessment ${f.name}: ${f.status} (accepted)`);
+  const runFailed = outcome.verdict === 'failed' || (outcome.verdict === 'warning' && !acceptWarnings);
+  const stops = runFailed || blocking.length > 0;
+  const failure = outcome.lastFailureMessage ? `: ${outcome.lastFailureMessage}` : '';
+  return {
+    ...base,
+    phase: stops ? 'stopped' : 'passed',
+    detail: `assessment ${outcome.status} (${outcome.meaning})${stops ? failure : ''}; results in ${outcome.resultLocation}`,
+    blocking,
+    warnings: [...warnings, ...accepted],
+  };
 }
 
 async function start(state: RunState, config: ControlConfig, clients: ControlClients): Promise<StartResult> {
   // Describe again: a retried call must not start the task a second time.
   const reload = state.startType === 'reload-target';
   const task = await describeTask(clients.dms, config.taskArn, reload);
-  const decision = decideStart(task, state.startType);
+  const decision = decideStart(task, state.startType, startOptions(state));
   if (decision.action === 'wait') return { started: false, pending: true, waitSeconds: PENDING_WAIT_SECONDS, detail: decision.reason };
   if (decision.action !== 'start') return { started: false, pending: false, detail: decision.reason };
   if (decision.startType === 'reload-target') {
@@ -249,6 +355,7 @@ async function poll(state: RunState, config: ControlConfig, clients: ControlClie
     startedWith: state.start?.startType,
     transientSince: state.poll?.transientSince,
     transientGraceSeconds: config.transientGraceSeconds,
+    deployStopGraceSeconds: DEPLOY_STOP_GRACE_SECONDS,
     now,
   });
   const waitSeconds = nextPollSeconds(state.poll?.waitSeconds);
@@ -326,7 +433,15 @@ export function buildReport(state: RunState, config: ControlConfig, now: Date): 
   const apply = state.apply;
   const verify = state.verify;
   const preflightErrors = (state.preflight?.findings ?? []).filter((f) => f.severity === 'error').map((f) => ({ object: f.object, reason: f.reason }));
-  const failures = [...preflightErrors, ...(apply?.failures ?? []), ...(verify?.failures ?? [])];
+  const left = state.prepare?.start.action === 'leave' ? [{ object: 'task', reason: state.prepare.start.reason }] : [];
+  const assessment = state.assessment;
+  const assessmentStopped = assessment?.phase === 'stopped';
+  const assessmentFailures = !assessmentStopped
+    ? []
+    : assessment.blocking.length > 0
+      ? assessment.blocking.map((f) => ({ object: `premigration assessment ${f.name}`, reason: `${f.status} (results in ${assessment.resultLocation ?? 'the results bucket'})` }))
+      : [{ object: `premigration assessment ${assessment.runName}`, reason: assessment.detail }];
+  const failures = [...preflightErrors, ...left, ...assessmentFailures, ...(apply?.failures ?? []), ...(verify?.failures ?? [])];
   const uniqueFailures = failures.filter((f, i) => failures.findIndex((g) => g.object === f.object && g.reason === f.reason) === i);
   const restore = state.prepare?.restore ?? true;
   const restorationVerified = restore ? Boolean(verify?.verified) : true;
@@ -334,22 +449,30 @@ export function buildReport(state: RunState, config: ControlConfig, now: Date): 
   const errorCause = state.error ? describeError(state.error) : undefined;
   const dmsReason = state.poll?.phase === 'failed' ? state.poll.detail : undefined;
   const failed = Boolean(errorCause) || uniqueFailures.length > 0 || orphans > 0 || !restorationVerified;
+  const step = state.error
+    ? 'error'
+    : state.preflight && !state.preflight.ok
+      ? 'preflight'
+      : left.length > 0
+        ? 'prepare'
+        : assessmentStopped
+          ? 'assessment'
+          : state.resume
+            ? 'resume'
+            : state.verify
+              ? 'verify'
+              : state.apply
+                ? 'apply'
+                : 'wait-for-full-load';
+  const assessmentSummary: RunReportAssessment | undefined = assessment
+    ? { runName: assessment.runName, status: assessment.status, resultLocation: assessment.resultLocation, warnings: assessment.warnings }
+    : undefined;
   return {
     version: 1,
     environment: config.environment,
     task: config.taskName,
     outcome: failed ? 'FAILED' : 'SUCCEEDED',
-    step: state.error
-      ? 'error'
-      : state.preflight && !state.preflight.ok
-        ? 'preflight'
-        : state.resume
-          ? 'resume'
-          : state.verify
-            ? 'verify'
-            : state.apply
-              ? 'apply'
-              : 'wait-for-full-load',
+    step,
     restorationVerified,
     counts: {
       restored: apply?.counts.restored ?? 0,
@@ -361,6 +484,7 @@ export function buildReport(state: RunState, config: ControlConfig, now: Date): 
     cdcResumed: Boolean(state.resume?.cdcResumed),
     durationSeconds,
     dmsReason,
+    ...(assessmentSummary ? { assessment: assessmentSummary } : {}),
   };
 }
 
@@ -383,10 +507,23 @@ export function formatReport(r: RunReport): string {
     `objects restored ${r.counts.restored}, skipped ${r.counts.skipped}, failed ${r.counts.failed}; FK orphans ${r.counts.orphans}`,
   ];
   if (r.dmsReason) lines.push(`DMS: ${r.dmsReason}`);
+  if (r.assessment) {
+    lines.push(`premigration assessment ${r.assessment.runName}: ${r.assessment.status}${r.assessment.resultLocation ? `, results in ${r.assessment.resultLocation}` : ''}`);
+    for (const w of r.assessment.warnings) lines.push(`  warning: ${w}`);
+  }
   for (const f of r.failures.slice(0, 50)) lines.push(`- ${f.object}: ${f.reason}`);
   if (r.failures.length > 50) lines.push(`... and ${r.failures.length - 50} more (see the execution output)`);
-  if (r.outcome === 'FAILED') lines.push('Next: fix the cause, then `npm run --silent cli -- run retry --env ' + `${r.environment} --task ${r.task}\`.`);
+  if (r.outcome === 'FAILED') lines.push(nextStep(r));
   return lines.join('\n');
+}
+
+function nextStep(r: RunReport): string {
+  const cli = (args: string) => `\`npm run --silent cli -- ${args} --env ${r.environment} --task ${r.task}\``;
+  if (r.step === 'assessment') {
+    return `Next: read the results (${cli('assess status')}), fix what failed, then ${cli('run start')}; to start despite warnings: ${cli('run start --accept-assessment-warnings')}, or assessment.acceptWarnings in cdk.json.`;
+  }
+  if (r.step === 'prepare') return `Next: resume the task when it should run: ${cli('run start')}.`;
+  return `Next: fix the cause, then ${cli('run retry')}.`;
 }
 
 let cached: { config: ControlConfig; clients: ControlClients } | undefined;

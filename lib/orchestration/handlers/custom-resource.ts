@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { parseStopRecord } from '../task-change';
 
 /**
  * The `Custom::PostLoadRestoration` handler (Provider framework onEvent / isComplete).
@@ -9,6 +10,9 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
  * - Update starts a new run only when the run key (mapping + settings generation + the
  *   configured run id) changed.
  * - Delete stops nothing and drops nothing.
+ * - When the task's stopper acted in the same deploy (its StopRecord key changed), the run's input
+ *   says whether the task was running before the deploy (`deployStop`): a task the deploy found
+ *   stopped is left stopped by the run, not resumed (see task-control.ts decideStart).
  * The execution name derives from the CloudFormation request, so a retried request finds the
  * execution it already started instead of starting a second one.
  */
@@ -19,6 +23,24 @@ export interface RestorationResourceProperties {
   readonly RunKey: string;
   /** "true": the deployment waits for the run (bounded by CloudFormation's hour). */
   readonly WaitForCompletion: string;
+  /** The task stopper's StopRecord ("<definition key>:<was running>"), when the stack brackets the task. */
+  readonly TaskStopRecord?: string;
+}
+
+/** What the run learns of this deploy's stop of its task. */
+export interface DeployStop {
+  /** The task was running when the deploy changed it (the deploy stopped it and resumes it). */
+  readonly wasRunning: boolean;
+}
+
+/** The deploy stop of this request, when the stopper acted in it (its key changed). */
+export function deployStopOf(event: RestorationEvent): DeployStop | undefined {
+  // A Create, or the first update with a stopper: the stopper was created, it stopped nothing.
+  if (event.RequestType !== 'Update') return undefined;
+  const current = parseStopRecord(event.ResourceProperties.TaskStopRecord);
+  const previous = parseStopRecord(event.OldResourceProperties.TaskStopRecord);
+  if (!current || !previous || current.key === previous.key) return undefined;
+  return { wasRunning: current.wasRunning };
 }
 
 export interface OnEventResponse {
@@ -42,7 +64,9 @@ export async function onEvent(event: RestorationEvent, sfn: SFNClient): Promise<
     return { PhysicalResourceId: event.PhysicalResourceId, Data: { ExecutionArn: '', RunKey: props.RunKey, Started: 'false' } };
   }
   const name = executionName(props.RunKey, event.RequestId);
-  const executionArn = await startOnce(sfn, props.StateMachineArn, name, { runId: name, trigger: `cloudformation-${event.RequestType.toLowerCase()}` });
+  const deployStop = deployStopOf(event);
+  const input = { runId: name, trigger: `cloudformation-${event.RequestType.toLowerCase()}`, ...(deployStop ? { deployStop } : {}) };
+  const executionArn = await startOnce(sfn, props.StateMachineArn, name, input);
   return { PhysicalResourceId: event.RequestType === 'Create' ? physicalId : event.PhysicalResourceId, Data: { ExecutionArn: executionArn, RunKey: props.RunKey, Started: 'true' } };
 }
 
