@@ -13,6 +13,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { grantSecretRead, ReplicationTask } from '../dms';
+import { handlerBundleOf } from './bundle';
 import { runbookStateMachineName, RUNBOOK_METRIC_NAMESPACE } from './names';
 
 /** The Lambda runtime of every function here, set explicitly (the latest Node.js Lambda offers). */
@@ -44,12 +45,21 @@ export class FunctionLogRole extends Construct {
   }
 }
 
-/** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). */
+/**
+ * A function running one of the handlers' bundles (lib/orchestration/bundle.ts: built once per
+ * synth by the local esbuild, never Docker, and shared by every function and stack that runs it).
+ * `entry` is the handler's file, `handler` the name it exports.
+ */
 function bundledFunction(
   scope: Construct,
   id: string,
-  props: Omit<nodejs.NodejsFunctionProps, 'runtime' | 'bundling' | 'role' | 'logGroup'> & { entry: string; description: string },
+  props: Omit<nodejs.NodejsFunctionProps, 'runtime' | 'bundling' | 'role' | 'logGroup' | 'code' | 'depsLockFilePath' | 'projectRoot'> & {
+    entry: string;
+    handler: string;
+    description: string;
+  },
 ): nodejs.NodejsFunction {
+  const { entry, handler, ...functionProps } = props;
   const identity = new FunctionLogRole(scope, `${id}Identity`, props.description);
   return new nodejs.NodejsFunction(scope, id, {
     runtime: RUNBOOK_RUNTIME,
@@ -57,18 +67,10 @@ function bundledFunction(
     memorySize: 512,
     logGroup: identity.logGroup,
     role: identity.role,
-    depsLockFilePath: path.join(__dirname, '..', '..', 'package-lock.json'),
-    bundling: {
-      forceDockerBundling: false,
-      minify: true,
-      sourceMap: true,
-      // Line mapping for stack traces without a second copy of every source file.
-      sourcesContent: false,
-      target: 'node24',
-      externalModules: [],
-    },
     environment: { NODE_OPTIONS: '--enable-source-maps' },
-    ...props,
+    ...functionProps,
+    code: lambda.Code.fromAsset(handlerBundleOf(entry).directory),
+    handler: `index.${handler}`,
   });
 }
 
