@@ -16,11 +16,12 @@ import {
   SqlServerSourceEndpoint,
   SqlServerSslMode,
 } from '../dms';
-import { loadTableMappings, TableMappings } from '../mappings';
+import { TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
 import { RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
+import { loadTableMappingsOnce } from './table-mapping-cache';
 
 export interface MigrationStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -126,7 +127,7 @@ export class MigrationStack extends Stack {
     );
 
     this.tasks = config.tasks.map((taskConfig, index) => {
-      const mappings = loadTableMappings(path.resolve(config.baseDir, taskConfig.mappingFile), taskConfig.mappingFile);
+      const mappings = loadTableMappingsOnce(path.resolve(config.baseDir, taskConfig.mappingFile), taskConfig.mappingFile);
       const task = new ReplicationTask(this, `Task-${taskConfig.name}`, {
         replicationInstance: this.replicationInstance,
         sourceEndpoint: this.sourceEndpoint,
