@@ -4,7 +4,8 @@
  * Times, in one run and interleaved, `npx cdk synth` of the app and of an empty CDK app
  * (bench/empty-app.ts) run the same way: the same CLI, the runner of cdk.json's `app` with the
  * entry file swapped, the same cdk.json settings and context, a fresh output directory each time.
- * Prints each time, the medians, their ratio (app / empty), and the size of each Lambda bundle
+ * Prints each time, the medians, their ratio (app / empty; wall clock, and CPU time where the OS
+ * reports it, which other load on the machine disturbs less), and the size of each Lambda bundle
  * in the app's cloud assembly.
  *
  * Modes (BENCH_MODE, default both):
@@ -20,6 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ENVIRONMENTS_FILE_CONTEXT } from '../bin/app';
+import { handlerBundles } from '../lib/orchestration/bundle';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = positiveInt('BENCH_RUNS', 5);
@@ -39,82 +41,108 @@ if (!cdkJson.app.includes('bin/app.ts')) throw new Error(`cdk.json: app "${cdkJs
 const EMPTY_APP = cdkJson.app.replace('bin/app.ts', 'bench/empty-app.ts');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
-try {
-  if (MODE !== 'generated') runMode('example cdk.json', [], true);
-  if (MODE !== 'example') {
-    const file = writeGeneratedEnvironments(work, ENVIRONMENTS, TASKS);
-    runMode(`generated: ${ENVIRONMENTS} environments x ${TASKS} tasks`, ['-c', `${ENVIRONMENTS_FILE_CONTEXT}=${file}`], false);
-  }
-} finally {
-  fs.rmSync(work, { recursive: true, force: true });
-}
 
 function runMode(title: string, extraArgs: readonly string[], reportBundles: boolean): void {
   console.log(`\n== ${title} (${RUNS} runs each, interleaved, after one warm-up; cwd ${ROOT})`);
   console.log(`   app:   npx cdk synth ${extraArgs.join(' ')}`.trimEnd());
   console.log(`   empty: npx cdk synth --app "${EMPTY_APP}" ${extraArgs.join(' ')}`.trimEnd());
-  const appTimes: number[] = [];
-  const emptyTimes: number[] = [];
+  const appTimes: Timing[] = [];
+  const emptyTimes: Timing[] = [];
   let lastAppOut = '';
   for (let i = -1; i < RUNS; i++) {
     // Alternate which goes first, so a change in the machine's load falls on both alike.
     const order: Array<'app' | 'empty'> = i % 2 === 0 ? ['app', 'empty'] : ['empty', 'app'];
     for (const which of order) {
       const out = path.join(work, `out-${which}-${i + 1}`);
-      const seconds = synth(which === 'app' ? [] : ['--app', EMPTY_APP], extraArgs, out);
+      const timing = synth(which === 'app' ? [] : ['--app', EMPTY_APP], extraArgs, out);
       if (i < 0) continue;
-      (which === 'app' ? appTimes : emptyTimes).push(seconds);
+      (which === 'app' ? appTimes : emptyTimes).push(timing);
       if (which === 'app') lastAppOut = out;
     }
-    if (i >= 0) console.log(`   run ${i + 1}: app ${appTimes[i]!.toFixed(2)} s, empty ${emptyTimes[i]!.toFixed(2)} s`);
+    if (i >= 0) console.log(`   run ${i + 1}: app ${show(appTimes[i]!)}, empty ${show(emptyTimes[i]!)}, load ${os.loadavg()[0]!.toFixed(1)}`);
   }
-  const app = median(appTimes);
-  const empty = median(emptyTimes);
-  console.log(`   app   median ${app.toFixed(2)} s (min ${Math.min(...appTimes).toFixed(2)}, max ${Math.max(...appTimes).toFixed(2)})`);
-  console.log(`   empty median ${empty.toFixed(2)} s (min ${Math.min(...emptyTimes).toFixed(2)}, max ${Math.max(...emptyTimes).toFixed(2)})`);
-  console.log(`   ratio app/empty (medians): ${(app / empty).toFixed(2)}`);
+  const summary = (label: string, values: readonly number[]) =>
+    `${label} median ${median(values).toFixed(2)} s (min ${Math.min(...values).toFixed(2)}, max ${Math.max(...values).toFixed(2)})`;
+  const wall = (t: readonly Timing[]) => t.map((x) => x.wall);
+  console.log(`   ${summary('app  ', wall(appTimes))}`);
+  console.log(`   ${summary('empty', wall(emptyTimes))}`);
+  console.log(`   ratio app/empty (wall-clock medians): ${(median(wall(appTimes)) / median(wall(emptyTimes))).toFixed(2)}`);
+  if (appTimes.every((t) => t.cpu !== undefined) && emptyTimes.every((t) => t.cpu !== undefined)) {
+    const cpu = (t: readonly Timing[]) => t.map((x) => x.cpu!);
+    const [app, empty] = [median(cpu(appTimes)), median(cpu(emptyTimes))];
+    console.log(`   ratio app/empty (CPU-time medians ${app.toFixed(2)} / ${empty.toFixed(2)} s, less sensitive to other load): ${(app / empty).toFixed(2)}`);
+  }
   if (reportBundles) printBundles(lastAppOut);
 }
 
-/** One `npx cdk synth` into `out`; its wall time in seconds. Fails the benchmark if synth fails. */
-function synth(appArgs: readonly string[], extraArgs: readonly string[], out: string): number {
+interface Timing {
+  /** Wall-clock seconds. */
+  readonly wall: number;
+  /** CPU seconds (user + system) of the process tree, where the OS tells (Linux). */
+  readonly cpu?: number;
+}
+
+function show(t: Timing): string {
+  return `${t.wall.toFixed(2)} s${t.cpu === undefined ? '' : ` (cpu ${t.cpu.toFixed(2)} s)`}`;
+}
+
+/** One `npx cdk synth` into `out`. Fails the benchmark if synth fails. */
+function synth(appArgs: readonly string[], extraArgs: readonly string[], out: string): Timing {
+  const cpuBefore = childrenCpuSeconds();
   const started = process.hrtime.bigint();
   const result = spawnSync('npx', ['cdk', 'synth', '--quiet', ...appArgs, ...extraArgs, '--output', out], { cwd: ROOT, encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = childrenCpuSeconds();
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     throw new Error(`cdk synth ${appArgs.join(' ')} ${extraArgs.join(' ')} failed (exit ${result.status})`);
   }
-  return seconds;
+  return { wall, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
-/** Every Lambda code asset of the cloud assembly with its files' sizes (index.js marks our bundles). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/**
+ * CPU time of this process's waited-for children and their descendants (/proc/self/stat cutime +
+ * cstime); a helper that outlives its parent (esbuild's service process) is not counted.
+ */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    // Fields after "pid (comm) ": state is field 3, cutime 16, cstime 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The size of each handler's bundle as the cloud assembly holds it (what the function ships),
+ * found by content among the assembly's assets; then any other Lambda code asset (aws-cdk-lib's own).
+ */
 function printBundles(assembly: string): void {
-  console.log('   Lambda bundles in the cloud assembly (bytes on disk, what each function ships):');
-  const assets = fs.readdirSync(assembly).filter((d) => d.startsWith('asset.') && fs.existsSync(path.join(assembly, d, 'index.js')));
-  const limit = 1_000_000;
-  for (const asset of assets.sort()) {
-    const dir = path.join(assembly, asset);
-    const files = fs.readdirSync(dir).sort();
-    const sizes = files.map((f) => [f, fs.statSync(path.join(dir, f)).size] as const);
+  console.log('   Lambda code assets in the cloud assembly (bytes on disk, what each function ships):');
+  const assets = new Map(
+    fs
+      .readdirSync(assembly)
+      .filter((d) => d.startsWith('asset.') && fs.statSync(path.join(assembly, d)).isDirectory())
+      .map((d) => [d, fs.readdirSync(path.join(assembly, d)).sort()] as const),
+  );
+  const line = (label: string, asset: string, files: readonly string[]) => {
+    const sizes = files.map((f) => [f, fs.statSync(path.join(assembly, asset, f)).size] as const);
     const total = sizes.reduce((sum, [, size]) => sum + size, 0);
-    const handlers = handlersOf(assembly, asset);
-    console.log(
-      `   ${(handlers.join(', ') || asset).padEnd(48)} ${String(total).padStart(9)} ${total <= limit ? '<=' : '>'} 1 MB  (${sizes.map(([f, s]) => `${f} ${s}`).join(', ')})`,
-    );
+    const verdict = total <= 1_000_000 ? '<= 1 MB' : '> 1 MB';
+    console.log(`   ${label.padEnd(30)} ${String(total).padStart(9)} ${verdict}  (${sizes.map(([f, size]) => `${f} ${size}`).join(', ')}; ${asset})`);
+  };
+  for (const bundle of handlerBundles().values()) {
+    const code = fs.readFileSync(path.join(bundle.directory, 'index.js'));
+    const asset = [...assets.keys()].find((a) => assets.get(a)!.includes('index.js') && code.equals(fs.readFileSync(path.join(assembly, a, 'index.js'))));
+    if (!asset) throw new Error(`the ${bundle.name} bundle is not in ${assembly}`);
+    line(bundle.name, asset, assets.get(asset)!);
+    assets.delete(asset);
   }
-}
-
-/** The Handler settings of the functions whose code is `asset` (from the templates' asset metadata). */
-function handlersOf(assembly: string, asset: string): string[] {
-  const handlers = new Set<string>();
-  for (const file of fs.readdirSync(assembly).filter((f) => f.endsWith('.template.json'))) {
-    const template = JSON.parse(fs.readFileSync(path.join(assembly, file), 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Json; Properties?: Json }> };
-    for (const resource of Object.values(template.Resources)) {
-      if (resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'] === asset) handlers.add(String(resource.Properties?.Handler));
-    }
-  }
-  return [...handlers].sort();
+  for (const [asset, files] of assets) line('(aws-cdk-lib framework)', asset, files);
 }
 
 /**
@@ -172,3 +200,17 @@ function positiveInt(name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${raw})`);
   return value;
 }
+
+function main(): void {
+  try {
+    if (MODE !== 'generated') runMode('example cdk.json', [], true);
+    if (MODE !== 'example') {
+      const file = writeGeneratedEnvironments(work, ENVIRONMENTS, TASKS);
+      runMode(`generated: ${ENVIRONMENTS} environments x ${TASKS} tasks`, ['-c', `${ENVIRONMENTS_FILE_CONTEXT}=${file}`], false);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
