@@ -39,6 +39,8 @@ export const BUNDLE_TARGET = 'node24';
  *   only to decode a result in such a character set, and the engine's connections ask for utf8mb4
  *   results (lib/restoration/connection.ts), which mysql2 decodes with Buffer. A connection that
  *   did need one fails loudly ("Cannot find module './tables/...json'"), never decodes wrongly.
+ *   The pattern matches any `./tables/*.json` import; only iconv-lite has them today, and
+ *   test/orchestration/bundle.test.ts lists every module a bundle leaves out.
  */
 export const BUNDLE_EXTERNALS: readonly string[] = ['@aws-sdk/*', './tables/*.json'];
 
