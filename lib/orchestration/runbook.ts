@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { grantSecretRead, ReplicationTask } from '../dms';
 import type { AssessmentResults } from './assessment-results';
 import { transientStopGraceSeconds } from './dms-task-state';
+import { handlerBundleOf } from './bundle';
 import { runbookStateMachineName, RUNBOOK_METRIC_NAMESPACE } from './names';
 import type { AssessmentConfig } from './handlers/control';
 import type { SecretExpectation } from './preflight';
@@ -83,12 +84,21 @@ export function waitingProvider(scope: Construct, props: WaitingProviderProps): 
   return { provider, frameworkRole: framework.role, waiterRole };
 }
 
-/** esbuild on this machine, everything bundled (the SDK too, at the versions package-lock.json pins). Used by every function of lib/orchestration. */
+/**
+ * A function running one of the handlers' bundles (lib/orchestration/bundle.ts: built once per
+ * synth by the local esbuild, never Docker, and shared by every function and stack that runs it).
+ * `entry` is the handler's file, `handler` the name it exports.
+ */
 export function bundledFunction(
   scope: Construct,
   id: string,
-  props: Omit<nodejs.NodejsFunctionProps, 'runtime' | 'bundling' | 'role' | 'logGroup'> & { entry: string; description: string },
+  props: Omit<nodejs.NodejsFunctionProps, 'runtime' | 'bundling' | 'role' | 'logGroup' | 'code' | 'depsLockFilePath' | 'projectRoot'> & {
+    entry: string;
+    handler: string;
+    description: string;
+  },
 ): nodejs.NodejsFunction {
+  const { entry, handler, ...functionProps } = props;
   const identity = new FunctionLogRole(scope, `${id}Identity`, props.description);
   return new nodejs.NodejsFunction(scope, id, {
     runtime: RUNBOOK_RUNTIME,
@@ -96,18 +106,10 @@ export function bundledFunction(
     memorySize: 512,
     logGroup: identity.logGroup,
     role: identity.role,
-    depsLockFilePath: path.join(__dirname, '..', '..', 'package-lock.json'),
-    bundling: {
-      forceDockerBundling: false,
-      minify: true,
-      sourceMap: true,
-      // Line mapping for stack traces without a second copy of every source file.
-      sourcesContent: false,
-      target: 'node24',
-      externalModules: [],
-    },
     environment: { NODE_OPTIONS: '--enable-source-maps' },
-    ...props,
+    ...functionProps,
+    code: lambda.Code.fromAsset(handlerBundleOf(entry).directory),
+    handler: `index.${handler}`,
   });
 }
 

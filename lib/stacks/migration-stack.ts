@@ -17,7 +17,7 @@ import {
   SqlServerSourceEndpoint,
   SqlServerSslMode,
 } from '../dms';
-import { formatProblem, loadTableMappings, mappingWarningId, TableMappings } from '../mappings';
+import { formatProblem, mappingWarningId, TableMappings } from '../mappings';
 import { MigrationMonitoring } from '../monitoring';
 import { AssessmentResults } from '../orchestration/assessment-results';
 import { DeployControl, TaskBracket } from '../orchestration/deploy-control';
@@ -28,6 +28,7 @@ import { taskDefinitionKey } from '../orchestration/task-change';
 import { DmsVpcRoleReadiness } from '../orchestration/vpc-role-readiness';
 import { acknowledgeFindings } from '../nag/acknowledgments';
 import { PRODUCTION_TAG } from '../nag/rules';
+import { loadTableMappingsOnce } from './table-mapping-cache';
 
 export interface MigrationStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -155,7 +156,7 @@ export class MigrationStack extends Stack {
 
     this.deployControl = new DeployControl(this, 'DeployControl', { environmentName: config.name, migrating: config.migrating });
     const tasks = config.tasks.map((taskConfig, index) => {
-      const mappings = loadTableMappings(path.resolve(config.baseDir, taskConfig.mappingFile), taskConfig.mappingFile);
+      const mappings = loadTableMappingsOnce(path.resolve(config.baseDir, taskConfig.mappingFile), taskConfig.mappingFile);
       const task = new ReplicationTask(this, `Task-${taskConfig.name}`, {
         replicationInstance: this.replicationInstance,
         sourceEndpoint: this.sourceEndpoint,
