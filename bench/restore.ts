@@ -16,9 +16,11 @@
  * Options (environment): BENCH_SCALE (default 1: 1.62M rows), BENCH_CONCURRENCY (default 2),
  * BENCH_TRACE=1 (print the engine's timeline).
  */
-import type { Connection } from 'mysql2/promise';
+import { parseArgs } from 'node:util';
 import { MemoryPlanStore, apply, capture, defer, grantStatements, mysqlConnectionFactory } from '../lib/restoration';
 import { startMariaDb } from '../test/support/mariadb';
+import { compare, log, snapshot } from './common';
+import { runWide, wideShape } from './wide';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? '2');
@@ -136,36 +138,6 @@ const BASELINE = [
   `CREATE TRIGGER ${SALES}.trg_customer_bi BEFORE INSERT ON ${SALES}.customer FOR EACH ROW SET NEW.email = LOWER(NEW.email)`,
 ];
 
-async function snapshot(c: Connection): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const db of [CATALOG, SALES]) {
-    const [tables] = await c.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [db]);
-    for (const t of tables as { t: string }[]) {
-      const [r] = await c.query(`SHOW CREATE TABLE \`${db}\`.\`${t.t}\``);
-      out.set(`table ${db}.${t.t}`, String((r as Record<string, unknown>[])[0]['Create Table']));
-    }
-    const [triggers] = await c.query('SELECT TRIGGER_NAME AS n, ACTION_ORDER AS o FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME', [db]);
-    for (const t of triggers as { n: string; o: number }[]) {
-      const [r] = await c.query(`SHOW CREATE TRIGGER \`${db}\`.\`${t.n}\``);
-      const { Created: _c, ...rest } = (r as Record<string, unknown>[])[0];
-      void _c;
-      out.set(`trigger ${db}.${t.n}`, JSON.stringify({ ...rest, order: t.o }));
-    }
-  }
-  return out;
-}
-
-function compare(expected: Map<string, string>, actual: Map<string, string>): string[] {
-  const diffs: string[] = [];
-  for (const [k, v] of expected) if (actual.get(k) !== v) diffs.push(`${k} differs:\n--- expected\n${v}\n--- actual\n${actual.get(k) ?? '(missing)'}`);
-  for (const k of actual.keys()) if (!expected.has(k)) diffs.push(`${k} is extra`);
-  return diffs;
-}
-
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   log(`starting MariaDB (${CONCURRENCY} table(s) at a time in the engine; scale ${SCALE})...`);
@@ -182,7 +154,7 @@ async function main(): Promise<void> {
   const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password, database: 'mysql' });
   try {
     for (const s of FULL_SCHEMA) await admin.query(s);
-    const expected = await snapshot(admin);
+    const expected = await snapshot(admin, [CATALOG, SALES]);
 
     // The engine runs as a least-privileged user.
     const user = 'bench_restore';
@@ -216,7 +188,7 @@ async function main(): Promise<void> {
       log(`  ${((Date.now() - s0) / 1000).toFixed(1).padStart(6)}s  ${s.replace(/\s+/g, ' ').slice(0, 110)}`);
     }
     const baseline = (Date.now() - a0) / 1000;
-    const baselineDiffs = compare(expected, await snapshot(admin));
+    const baselineDiffs = compare(expected, await snapshot(admin, [CATALOG, SALES]));
 
     // Back to the deferred state (the engine drops what the baseline built).
     const again = await defer({ connections, store });
@@ -236,7 +208,7 @@ async function main(): Promise<void> {
     });
     const engine = (Date.now() - b0) / 1000;
     if (!result.ok) throw new Error(`apply failed: ${JSON.stringify(result.failed)}`);
-    const engineDiffs = compare(expected, await snapshot(admin));
+    const engineDiffs = compare(expected, await snapshot(admin, [CATALOG, SALES]));
 
     const ratio = engine / baseline;
     const lines = [
@@ -258,7 +230,37 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+/** `--wide [--objects N | --databases D --tables T] [--rows R]`, else the deep (2.7M-row) mode. */
+async function entry(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      wide: { type: 'boolean' },
+      objects: { type: 'string' },
+      databases: { type: 'string' },
+      tables: { type: 'string' },
+      rows: { type: 'string' },
+    },
+  });
+  if (!values.wide) return main();
+  const int = (v: string | undefined, name: string, max: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer from 1 to ${max}, not "${v}"`);
+    return n;
+  };
+  const objects = int(values.objects, 'objects', 10000) ?? 2000;
+  const derived = wideShape(objects);
+  process.exitCode = await runWide({
+    databases: int(values.databases, 'databases', 64) ?? derived.databases,
+    tables: int(values.tables, 'tables', 2000) ?? derived.tables,
+    rowsPerTable: int(values.rows, 'rows', 100000) ?? 50,
+    concurrency: CONCURRENCY,
+  });
+}
+
+entry().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -25,12 +25,13 @@ function modeClause(mode: AlterMode): string {
   return parts.length ? ', ' + parts.join(', ') : '';
 }
 
-export function addIndexesSql(database: string, table: string, indexes: readonly LiveIndex[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${indexes.map((i) => `ADD ${i.definition}`).join(', ')}${modeClause(mode)}`;
+/** One ALTER TABLE with several clauses ("ADD KEY ...", "DROP FOREIGN KEY ..."). */
+export function alterTableSql(database: string, table: string, clauses: readonly string[], mode: AlterMode): string {
+  return `ALTER TABLE ${quoteTable(database, table)} ${clauses.join(', ')}${modeClause(mode)}`;
 }
 
-export function dropIndexesSql(database: string, table: string, indexes: readonly LiveIndex[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${indexes.map((i) => `DROP INDEX ${quoteId(i.name)}`).join(', ')}${modeClause(mode)}`;
+export function addIndexesSql(database: string, table: string, indexes: readonly LiveIndex[], mode: AlterMode): string {
+  return alterTableSql(database, table, indexes.map((i) => `ADD ${i.definition}`), mode);
 }
 
 /** The constraint clause: as the server printed it when captured, else rebuilt from its fields. */
@@ -48,11 +49,7 @@ export function foreignKeyClause(fk: LiveForeignKey): string {
 }
 
 export function addForeignKeysSql(database: string, table: string, fks: readonly LiveForeignKey[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${fks.map((f) => `ADD ${foreignKeyClause(f)}`).join(', ')}${modeClause(mode)}`;
-}
-
-export function dropForeignKeysSql(database: string, table: string, fks: readonly LiveForeignKey[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${fks.map((f) => `DROP FOREIGN KEY ${quoteId(f.name)}`).join(', ')}${modeClause(mode)}`;
+  return alterTableSql(database, table, fks.map((f) => `ADD ${foreignKeyClause(f)}`), mode);
 }
 
 export function dropTriggerSql(trigger: LiveTrigger): string {

@@ -1,0 +1,252 @@
+/**
+ * How the engine talks to the server during a run: the deadline, tagged statements recorded
+ * durably before they are sent, read-only scans that are killed when time is up, statements of
+ * earlier calls found in the processlist and waited for, and the checkpoint that records what
+ * changed in the plan.
+ */
+import { randomBytes } from 'node:crypto';
+import { SqlConnection, execute, num, queryRows, str } from './connection';
+import { statementFailedLine } from './failures';
+import { PlanState } from './plan-state';
+import { ConnectionPool } from './pool';
+import { ProgressAction, ProgressEvent, ProgressListener, ProgressStage } from './progress';
+import { parseTag, quoteId, statementTag, tagLikePattern } from './sql';
+import { PlanStore } from './store';
+import { ObjectKind, PlanObject } from './types';
+
+export type Stage = 'indexes' | 'foreignKeys' | 'triggers';
+
+export const STAGE_OF: Record<ObjectKind, Stage> = { index: 'indexes', foreignKey: 'foreignKeys', trigger: 'triggers' };
+
+export type StepOutcome =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'error'; readonly error: unknown }
+  /** Not issued: the call is out of time. */
+  | { readonly kind: 'deadline' }
+  /** Issued, still running when the call ran out of time: left running on the server. */
+  | { readonly kind: 'detached' };
+
+export type Rows = Record<string, unknown>[];
+
+export interface ExecutorOptions {
+  readonly planId: string;
+  readonly action: 'defer' | 'apply';
+  readonly store: PlanStore;
+  readonly state: PlanState;
+  readonly pool: ConnectionPool;
+  /** The run's own connection (locks, processlist, KILL QUERY). */
+  readonly control: SqlConnection;
+  readonly deadline?: number;
+  readonly pollMs: number;
+  readonly progress?: ProgressListener;
+  readonly started: number;
+}
+
+type Raced<T> = { kind: 'ok'; value: T } | { kind: 'error'; error: unknown } | { kind: 'deadline' };
+
+export class Executor {
+  private readonly callId = randomBytes(3).toString('hex');
+  private scanCounter = 0;
+  private outOfTime = false;
+  private chain: Promise<void> = Promise.resolve();
+  private next: Promise<void> | undefined;
+  /** Objects whose statement, issued by an earlier call, ended meanwhile: not "already in place". */
+  readonly byEarlierCall = new Set<PlanObject>();
+
+  constructor(private readonly o: ExecutorOptions) {}
+
+  get pool(): ConnectionPool {
+    return this.o.pool;
+  }
+
+  expired(): boolean {
+    if (this.outOfTime) return true;
+    if (this.o.deadline !== undefined && Date.now() >= this.o.deadline) this.outOfTime = true;
+    return this.outOfTime;
+  }
+
+  /**
+   * Makes what changed in the plan durable. Callers that arrive while a record is being written
+   * share the next one (group commit): one write for the changes of every worker.
+   */
+  flush(): Promise<void> {
+    if (this.next) return this.next;
+    const p = this.chain.then(async () => {
+      this.next = undefined;
+      if (!this.o.state.changed) return;
+      const change = this.o.state.take();
+      try {
+        await this.o.store.record(change);
+      } catch (err) {
+        this.o.state.retake(change);
+        throw err;
+      }
+    });
+    this.next = p;
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Waits for the records under way (their errors were reported to whoever awaited them). */
+  async drain(): Promise<void> {
+    await this.chain;
+  }
+
+  /**
+   * Issues one DDL statement for `objects`: records it in the plan (durably) before sending it,
+   * tagged so a later call can find it in the processlist; races it against the deadline.
+   */
+  async step(conn: SqlConnection, objects: readonly PlanObject[], action: 'drop' | 'create', stage: Stage, sql: string): Promise<StepOutcome> {
+    if (this.expired()) return { kind: 'deadline' };
+    const { id, previous } = this.o.state.beginStep(objects, action, sql);
+    await this.flush();
+    const { database, table } = objects[0];
+    const t0 = Date.now();
+    this.emit({ type: 'statement', stage, database, table, stepId: id, sql, message: `${describeStatement(sql)} [${id}]` });
+    const pending = conn.query(statementTag(this.o.planId, id) + sql);
+    const raced = await this.race(pending);
+    if (raced.kind === 'deadline') {
+      this.o.pool.detach(conn, pending);
+      this.emit({ type: 'deadline', stage, database, table, stepId: id, message: `statement ${id} still running; left running on the server` });
+      return { kind: 'detached' };
+    }
+    this.o.state.endStep(objects, previous);
+    if (raced.kind === 'error') {
+      this.emit({ type: 'done', stage, database, table, stepId: id, message: statementFailedLine(id, raced.error), durationMs: Date.now() - t0 });
+      return { kind: 'error', error: raced.error };
+    }
+    this.emit({ type: 'done', stage, database, table, stepId: id, message: `statement ${id} done`, durationMs: Date.now() - t0 });
+    return { kind: 'ok' };
+  }
+
+  /** A read-only scan, tagged; killed (not left running) when the call runs out of time. */
+  async scan(conn: SqlConnection, o: PlanObject, sql: string, what: 'count' | 'sample'): Promise<Rows | 'deadline'> {
+    if (this.expired()) return 'deadline';
+    const id = `q${this.callId}-${++this.scanCounter}`;
+    const subject = o.kind === 'index' ? 'duplicate keys' : 'orphan rows';
+    this.emit({
+      type: 'scan',
+      stage: STAGE_OF[o.kind],
+      database: o.database,
+      table: o.table,
+      sql,
+      message: `${what === 'count' ? 'counting' : 'sampling'} ${subject} of ${quoteId(o.name)}`,
+    });
+    const pending = queryRows(conn, statementTag(this.o.planId, id) + sql);
+    const raced = await this.race(pending);
+    if (raced.kind === 'deadline') {
+      const thread = this.o.pool.threadId(conn);
+      if (thread !== undefined) {
+        try {
+          await execute(this.o.control, `KILL QUERY ${Math.trunc(thread)}`);
+        } catch {
+          // already finished
+        }
+      }
+      await pending.catch(() => undefined);
+      return 'deadline';
+    }
+    if (raced.kind === 'error') throw raced.error;
+    return raced.value as Rows;
+  }
+
+  private async race<T>(p: Promise<T>): Promise<Raced<T>> {
+    const settled = p.then(
+      (value) => ({ kind: 'ok' as const, value }),
+      (error: unknown) => ({ kind: 'error' as const, error }),
+    );
+    const deadline = this.o.deadline;
+    if (deadline === undefined) return settled;
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<{ kind: 'deadline' }>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'deadline' }), Math.max(0, deadline - Date.now()));
+    });
+    try {
+      const r = await Promise.race([settled, expiry]);
+      if (r.kind === 'deadline') this.outOfTime = true;
+      return r;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Objects whose statement was recorded by an earlier call: wait while that statement still
+   * runs on the server (never issue it twice), then let the live schema say what happened.
+   */
+  async resolveInflight(conn: SqlConnection, stage: Stage, objs: readonly PlanObject[]): Promise<'clear' | 'running'> {
+    const steps = [...new Set(objs.filter((o) => o.step).map((o) => o.step!.id))];
+    const mine = this.o.action === 'apply' ? 'create' : 'drop';
+    for (const id of steps) {
+      let waited = false;
+      let lastNote = 0;
+      for (;;) {
+        const rows = await queryRows(
+          conn,
+          'SELECT ID AS id, TIME AS secs, STATE AS state FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()',
+          [tagLikePattern(this.o.planId, id)],
+        );
+        if (!rows.length) break;
+        if (this.expired()) return 'running';
+        if (!waited || Date.now() - lastNote > 30000) {
+          const o = objs.find((x) => x.step?.id === id)!;
+          this.emit({
+            type: 'waiting',
+            stage,
+            database: o.database,
+            table: o.table,
+            stepId: id,
+            message: `statement ${id} from an earlier call is still running (thread ${str(rows[0], 'id')}, ${str(rows[0], 'state') || 'running'}, ${str(rows[0], 'secs')}s): waiting for it`,
+          });
+          lastNote = Date.now();
+        }
+        waited = true;
+        const left = this.o.deadline === undefined ? this.o.pollMs : Math.max(10, this.o.deadline - Date.now());
+        await sleep(Math.min(this.o.pollMs, left));
+      }
+      for (const o of objs) {
+        if (o.step?.id !== id) continue;
+        if (o.step.action === mine) this.byEarlierCall.add(o);
+        this.o.state.clearStep(o);
+      }
+      if (waited) this.emit({ type: 'info', stage, message: `statement ${id} from an earlier call has ended` });
+    }
+    return 'clear';
+  }
+
+  /** Scans tagged by an earlier, interrupted call of this plan are killed (they change nothing). */
+  async killLeftoverScans(): Promise<void> {
+    const rows = await queryRows(
+      this.o.control,
+      'SELECT ID AS id, INFO AS info FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()',
+      [tagLikePattern(this.o.planId)],
+    );
+    for (const r of rows) {
+      const tag = parseTag(str(r, 'info'));
+      if (!tag || !tag.stepId.startsWith('q')) continue;
+      try {
+        await execute(this.o.control, `KILL QUERY ${Math.trunc(num(r, 'id'))}`);
+      } catch {
+        // gone already
+      }
+    }
+  }
+
+  emit(e: Omit<ProgressEvent, 'action' | 'elapsedMs'> & { action?: ProgressAction; stage?: ProgressStage }): void {
+    if (!this.o.progress) return;
+    try {
+      this.o.progress({ action: this.o.action, ...e, elapsedMs: Date.now() - this.o.started });
+    } catch {
+      // a listener must not break a run
+    }
+  }
+}
+
+function describeStatement(sql: string): string {
+  const oneLine = sql.replace(/\s+/g, ' ');
+  return oneLine.length > 160 ? oneLine.slice(0, 157) + '...' : oneLine;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
