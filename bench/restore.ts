@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** `--wide [--objects N | --databases D --tables T] [--rows R]`, else the deep (2.7M-row) mode. */
+/** `--wide [--objects N | --databases D --tables T] [--rows R] [--rounds N]`, else the deep (2.7M-row) mode. */
 async function entry(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -241,6 +241,7 @@ async function entry(): Promise<void> {
       databases: { type: 'string' },
       tables: { type: 'string' },
       rows: { type: 'string' },
+      rounds: { type: 'string' },
     },
   });
   if (!values.wide) return main();
@@ -256,6 +257,7 @@ async function entry(): Promise<void> {
     databases: int(values.databases, 'databases', 64) ?? derived.databases,
     tables: int(values.tables, 'tables', 2000) ?? derived.tables,
     rowsPerTable: int(values.rows, 'rows', 100000) ?? 50,
+    rounds: int(values.rounds, 'rounds', 10) ?? 2,
     concurrency: CONCURRENCY,
   });
 }

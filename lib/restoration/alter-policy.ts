@@ -17,7 +17,7 @@ const LOCK_RETRIES = 3;
 
 /** What the policy needs from the run. */
 export interface AlterRun {
-  readonly exec: Executor;
+  readonly exec: Pick<Executor, 'step' | 'expired'>;
   settle(o: PlanObject, state: 'restored' | 'dropped'): void;
   fail(o: PlanObject, detail: FailureDetail): void;
 }

@@ -13,8 +13,12 @@ import {
   parseTargetUrl,
   quoteAccount,
   quoteId,
+  parsePlan,
+  serializeChange,
   statementTag,
 } from '../../lib/restoration';
+import { PlanState } from '../../lib/restoration/plan-state';
+import { widePlan } from './plan-fixtures';
 import { splitTriggerStatement, withTriggerOrder } from '../../lib/restoration/sql';
 import { normalizeRule } from '../../lib/restoration/compare';
 import type { Connection } from 'mysql2/promise';
@@ -159,6 +163,63 @@ describe('plan stores', () => {
     }
   });
 
+  it('file store: a record appends what changed to the journal; load applies it; the next save folds it into the plan', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+    try {
+      const file = path.join(dir, 'plan.json');
+      const store = new FilePlanStore(file);
+      const big = widePlan(2500);
+      await store.save(big);
+      const written = fs.readFileSync(file, 'utf8');
+      const inode = fs.statSync(file).ino;
+
+      const state = new PlanState(big);
+      state.beginStep([big.objects[7]], 'create', 'ALTER TABLE `app`.`t1` ADD KEY `x` (`a`)');
+      await store.record(state.take());
+      state.settle(big.objects[8], 'restored');
+      await store.record(state.take());
+
+      // 10,000 objects, 5 MB of plan: two records append a few hundred bytes, the plan file is untouched.
+      expect(big.objects).toHaveLength(10000);
+      expect(fs.statSync(store.journal).size).toBeLessThan(2000);
+      expect(fs.statSync(file).ino).toBe(inode);
+      expect(fs.readFileSync(file, 'utf8')).toBe(written);
+      const loaded = (await store.load())!;
+      expect(loaded.objects[7]).toMatchObject({ state: 'restoring', step: { id: 's1', action: 'create' } });
+      expect(loaded.objects[8]).toMatchObject({ state: 'restored' });
+      expect(loaded.lastStep).toBe(1);
+      expect(loaded).toEqual(big);
+
+      await store.save(loaded);
+      expect(fs.readdirSync(dir)).toEqual(['plan.json']);
+      expect(parsePlan(fs.readFileSync(file, 'utf8'))).toEqual(big);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('file store journal: a line cut short at the end is ignored, lines of another plan too; a bad line elsewhere is an error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+    try {
+      const file = path.join(dir, 'plan.json');
+      const store = new FilePlanStore(file);
+      const p = widePlan(2);
+      await store.save(p);
+      const state = new PlanState(p);
+      state.settle(p.objects[0], 'dropped');
+      const line = serializeChange(state.take());
+      const other = line.replace(`"plan":"${p.planId}"`, '"plan":"0ther"').replace('"state":"dropped"', '"state":"failed"');
+      fs.writeFileSync(store.journal, other + line + line.slice(0, 40));
+      expect((await store.load())!.objects[0].state).toBe('dropped');
+      fs.writeFileSync(store.journal, line.slice(0, 40) + '\n' + line);
+      await expect(store.load()).rejects.toThrow(`${store.journal}: line 1 is not JSON`);
+      fs.writeFileSync(store.journal, '{"plan":"x"}\n');
+      await expect(store.load()).rejects.toThrow(/line 1 is not a journal entry/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses documents of another format or version', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
     try {
@@ -175,12 +236,15 @@ describe('plan stores', () => {
     }
   });
 
-  it('memory store keeps a copy', async () => {
+  it('memory store keeps a copy and a journal', async () => {
     const store = new MemoryPlanStore();
     await store.save(plan);
     const loaded = await store.load();
     expect(loaded).toEqual(plan);
     expect(loaded).not.toBe(plan);
     expect(store.saves).toBe(1);
+    await store.record({ planId: plan.planId, header: { updatedAt: 'later', phase: 'deferring', lastStep: 3, runs: [] }, objects: [] });
+    expect(store.peek()).toEqual({ ...plan, updatedAt: 'later', phase: 'deferring', lastStep: 3 });
+    expect(store.records).toBe(1);
   });
 });
