@@ -32,9 +32,13 @@ export function referencedIndexes(indexes: readonly IndexObject[], fks: readonly
   return needed;
 }
 
+/** The progress stage of a defer stage over `kinds`. */
+export function dropStageName(kinds: readonly ObjectKind[]): Stage {
+  return kinds.includes('foreignKey') ? 'foreignKeys' : STAGE_OF[kinds[0]];
+}
+
 export async function dropStage(run: StageRun, modules: ReadonlyMap<ObjectKind, KindModule>, objects: readonly PlanObject[]): Promise<void> {
-  const kinds = new Set(objects.map((o) => o.kind));
-  const stage: Stage = kinds.has('foreignKey') ? 'foreignKeys' : STAGE_OF[objects[0].kind];
+  const stage = dropStageName([...new Set(objects.map((o) => o.kind))]);
   const fks = objects.filter((o): o is ForeignKeyObject => o.kind === 'foreignKey');
   const later = referencedIndexes(
     objects.filter((o): o is IndexObject => o.kind === 'index'),

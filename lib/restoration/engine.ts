@@ -9,13 +9,13 @@
 import { acquireLock, buildPlan, captureLockName, checkDatabases, planLockName, releaseLock } from './capture';
 import { LiveSchema, readCatalog } from './catalog';
 import { SqlConnection } from './connection';
-import { dropStage } from './drop';
+import { dropStage, dropStageName } from './drop';
 import { Executor } from './executor';
 import { KindModule, StageRun, bySize, byTable, failer } from './kind';
 import { foreignKeys } from './kind-foreign-key';
 import { indexes } from './kind-index';
 import { triggers } from './kind-trigger';
-import { ApplyOptions, DeferOptions, PlanError, RunOptions } from './options';
+import { ApplyOptions, DeferOptions, PlanError, RunOptions, checkKinds } from './options';
 import { PlanState, isSettled, normalizeKinds } from './plan-state';
 import { ConnectionPool, closeQuietly } from './pool';
 import { buildResult, summarize } from './result';
@@ -64,6 +64,7 @@ export function stagesOf(action: 'defer' | 'apply', kinds: readonly ObjectKind[]
 
 async function runAction(opts: DeferOptions, action: 'defer' | 'apply'): Promise<RunResult> {
   const started = Date.now();
+  checkKinds(opts.kinds);
   const kinds = normalizeKinds(opts.kinds);
   const control = await opts.connections.connect();
   let run: Run | undefined;
@@ -191,7 +192,8 @@ class Run {
     const live = await readCatalog(this.control, this.server, this.plan.databases, { kinds, foreignKeyDefinitions: false });
     const run = this.stageRun(live, kinds);
     const units = bySize(byTable(todo), live);
-    this.exec.emit({ type: 'info', stage: KIND_MODULES.get(kinds[0])!.stage, message: `${todo.length} object(s) on ${units.length} table(s)` });
+    const stage = this.action === 'apply' ? KIND_MODULES.get(kinds[0])!.stage : dropStageName(kinds);
+    this.exec.emit({ type: 'info', stage, message: `${todo.length} object(s) on ${units.length} table(s)` });
     if (this.action === 'apply') await KIND_MODULES.get(kinds[0])!.restore(run, units);
     else await dropStage(run, KIND_MODULES, todo);
     return objects.every((o) => isSettled(o, this.action));

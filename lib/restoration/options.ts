@@ -1,7 +1,7 @@
 import { ConnectionFactory } from './connection';
 import { ProgressListener } from './progress';
 import { PlanStore } from './store';
-import { ObjectKind } from './types';
+import { OBJECT_KINDS, ObjectKind } from './types';
 
 export interface EngineOptions {
   readonly connections: ConnectionFactory;
@@ -51,4 +51,11 @@ export class PlanError extends Error {
     super(message);
     this.name = 'PlanError';
   }
+}
+
+/** Refuses an empty or unknown `kinds` (undefined means every kind). */
+export function checkKinds(kinds: readonly string[] | undefined): void {
+  if (kinds === undefined) return;
+  if (!kinds.length) throw new PlanError(`kinds is empty: give some of ${OBJECT_KINDS.join(', ')}, or leave it out for all`);
+  for (const k of kinds) if (!(OBJECT_KINDS as readonly string[]).includes(k)) throw new PlanError(`unknown object kind ${JSON.stringify(k)} (kinds are ${OBJECT_KINDS.join(', ')})`);
 }

@@ -3,7 +3,7 @@ import { difference } from './compare';
 import { queryRows } from './connection';
 import { orphanRows, orphanScanFailed } from './failures';
 import { scanOrphans } from './kind-foreign-key';
-import { EngineOptions, PlanError } from './options';
+import { EngineOptions, PlanError, checkKinds } from './options';
 import { normalizeKinds } from './plan-state';
 import { ConnectionPool } from './pool';
 import { objectRef } from './result';
@@ -25,6 +25,7 @@ export interface VerifyOptions extends Omit<EngineOptions, 'deadline' | 'pollInt
  */
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const started = Date.now();
+  checkKinds(opts.kinds);
   const plan = await opts.store.load();
   if (!plan) throw new PlanError(`no plan in ${opts.store.description}`);
   const kinds = normalizeKinds(opts.kinds);

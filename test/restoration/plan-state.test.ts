@@ -1,5 +1,5 @@
 /** The plan state and the result, without a database. */
-import { applyChange, buildResult, stagesOf } from '../../lib/restoration';
+import { MemoryPlanStore, ObjectKind, applyChange, apply, buildResult, stagesOf, verify } from '../../lib/restoration';
 import { PlanState, isSettled } from '../../lib/restoration/plan-state';
 import { widePlan } from './plan-fixtures';
 
@@ -110,5 +110,12 @@ describe('plan state', () => {
     expect(stagesOf('defer', ['trigger', 'foreignKey'])).toEqual([['trigger'], ['foreignKey']]);
     expect(stagesOf('apply', ['trigger', 'index'])).toEqual([['index'], ['trigger']]);
     expect(stagesOf('apply', [])).toEqual([['index'], ['foreignKey'], ['trigger']]);
+  });
+
+  it('refuses an empty or unknown list of kinds before connecting', async () => {
+    const connections = { connect: () => Promise.reject(new Error('must not connect')) };
+    const store = new MemoryPlanStore(widePlan(1));
+    await expect(apply({ connections, store, kinds: [] })).rejects.toThrow('kinds is empty: give some of index, foreignKey, trigger, or leave it out for all');
+    await expect(verify({ connections, store, kinds: ['triggers' as ObjectKind] })).rejects.toThrow('unknown object kind "triggers" (kinds are index, foreignKey, trigger)');
   });
 });

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import {
   FilePlanStore,
   MemoryPlanStore,
-  PLAN_VERSION,
   Plan,
   PlanFormatError,
   grantStatements,
@@ -134,19 +133,7 @@ describe('privileges', () => {
 });
 
 describe('plan stores', () => {
-  const plan: Plan = {
-    format: 'dms-restore-plan',
-    version: PLAN_VERSION,
-    planId: 'abcdef',
-    createdAt: '2024-01-01T00:00:00.000Z',
-    updatedAt: '2024-01-01T00:00:00.000Z',
-    server: { flavor: 'mariadb', version: '10.11.6-MariaDB', versionNumber: [10, 11, 6], aurora: null, features: { ignoredIndexes: true, invisibleIndexes: false, functionalIndexes: false } },
-    databases: ['app'],
-    phase: 'captured',
-    lastStep: 0,
-    runs: [],
-    objects: [],
-  };
+  const plan: Plan = { ...widePlan(0), planId: 'abcdef' };
 
   it('file store: atomic whole-document saves, no temporary file left', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
