@@ -86,14 +86,14 @@ export class MySqlPlanStore implements PlanStore {
     const stored = this.stored;
     if (stored && stored.planId === plan.planId && stored.seq.size === objects.length) {
       const changed = objects.filter((o) => stored.states.get(o.key) !== JSON.stringify(stateRecord(o)));
-      await this.writeHeader(header);
-      await this.writeStates(changed.map((o) => stateRecord(o)));
+      await this.transaction(async () => {
+        await this.writeHeader(header);
+        await this.writeStates(changed.map((o) => stateRecord(o)));
+      });
       return;
     }
-    const conn = await this.connect();
     const db = quoteId(this.controlDatabase);
-    try {
-      await conn.query('START TRANSACTION');
+    await this.transaction(async (conn) => {
       for (const chunk of chunks(objects.map((o, i) => [this.planName, i, plan.planId, JSON.stringify(definitionOf(o)), JSON.stringify(stateRecord(o))] as const))) {
         await conn.query(
           `INSERT INTO ${db}.\`plan_objects\` (name, seq, plan_id, definition, state) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')} ` +
@@ -105,11 +105,7 @@ export class MySqlPlanStore implements PlanStore {
         `INSERT INTO ${db}.\`plans\` (name, document) VALUES (?, ?) ON DUPLICATE KEY UPDATE document = VALUES(document), revision = revision + 1`,
         [this.planName, JSON.stringify(header)],
       );
-      await conn.query('COMMIT');
-    } catch (err) {
-      this.drop(conn);
-      throw err;
-    }
+    });
     this.stored = {
       planId: plan.planId,
       header,
@@ -150,6 +146,19 @@ export class MySqlPlanStore implements PlanStore {
         [...chunk.flatMap(([seq, state]) => [seq, state]), this.planName, chunk.map(([seq]) => seq)],
       );
       for (const [, state, key] of chunk) stored.states.set(key, state);
+    }
+  }
+
+  /** Runs `fn` in one transaction on the store's connection; on an error the connection goes (and the transaction with it). */
+  private async transaction(fn: (conn: SqlConnection) => Promise<void>): Promise<void> {
+    const conn = await this.connect();
+    try {
+      await conn.query('START TRANSACTION');
+      await fn(conn);
+      await conn.query('COMMIT');
+    } catch (err) {
+      this.drop(conn);
+      throw err;
     }
   }
 

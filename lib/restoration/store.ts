@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PlanChange, applyChange, indexByKey } from './plan-state';
 import { PLAN_FORMAT, PLAN_VERSION, Plan } from './types';
 
@@ -72,16 +72,28 @@ export function serializeChange(change: PlanChange): string {
   return JSON.stringify({ plan: change.planId, header: change.header, objects: change.objects }) + '\n';
 }
 
+/** The digest a fold marker carries: of the plan text that folds the journal. */
+function digest(planText: string): string {
+  return createHash('sha256').update(planText).digest('hex');
+}
+
 /**
  * The changes of a journal that belong to plan `planId`, in order. A last line cut short (the
  * process died while appending it, before its statement was sent) is ignored; any other line
- * that is not a change is an error.
+ * that is not a change is an error. A fold marker naming the digest of `planText` means the plan
+ * already holds every change before it (the process died after writing the plan, before removing
+ * the journal).
  */
-export function parseJournal(text: string, source: string, planId: string): PlanChange[] {
+export function parseJournal(text: string, source: string, planId: string, planText?: string): PlanChange[] {
   const lines = text.split('\n');
   const changes: PlanChange[] = [];
   lines.forEach((line, i) => {
     if (!line) return;
+    if (line.startsWith('{"folded":')) {
+      const marker = JSON.parse(line) as { folded: string };
+      if (planText !== undefined && marker.folded === digest(planText)) changes.length = 0;
+      return;
+    }
     let entry: unknown;
     try {
       entry = JSON.parse(line);
@@ -118,7 +130,9 @@ function replay(plan: Plan, changes: readonly PlanChange[], source: string): Pla
  * Saves are atomic: write a temporary file in the same directory, fsync it, rename it over the
  * plan, fsync the directory, then remove the journal. A record appends one line to the journal
  * and fsyncs it. Loading reads the plan and applies the journal's lines; the next save folds
- * them into the plan. Changes are absolute, so a journal applied twice gives the same plan.
+ * them into the plan. Before the rename, a save appends to the journal a fold marker with the
+ * digest of the new plan text: a journal left behind by a process that died between the rename
+ * and the removal is then known to be folded already.
  */
 export class FilePlanStore implements PlanStore {
   readonly description: string;
@@ -135,15 +149,17 @@ export class FilePlanStore implements PlanStore {
     if (text === undefined) return undefined;
     const plan = parsePlan(text, this.file);
     const journal = await readIfExists(this.journal);
-    return journal === undefined ? plan : replay(plan, parseJournal(journal, this.journal, plan.planId), this.journal);
+    return journal === undefined ? plan : replay(plan, parseJournal(journal, this.journal, plan.planId, text), this.journal);
   }
 
   async save(plan: Plan): Promise<void> {
     const dir = path.dirname(path.resolve(this.file));
+    const text = serializePlan(plan);
+    if (this.journalKnown || (await exists(this.journal))) await this.append(JSON.stringify({ folded: digest(text) }) + '\n');
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(serializePlan(plan), 'utf8');
+      await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -161,9 +177,13 @@ export class FilePlanStore implements PlanStore {
   }
 
   async record(change: PlanChange): Promise<void> {
+    await this.append(serializeChange(change));
+  }
+
+  private async append(line: string): Promise<void> {
     const handle = await fs.open(this.journal, 'a', 0o600);
     try {
-      await handle.write(serializeChange(change), null, 'utf8');
+      await handle.write(line, null, 'utf8');
       await handle.datasync();
     } finally {
       await handle.close();
@@ -173,6 +193,15 @@ export class FilePlanStore implements PlanStore {
       await syncDir(path.dirname(path.resolve(this.journal)));
       this.journalKnown = true;
     }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+    return true;
+  } catch {
+    return false;
   }
 }
 

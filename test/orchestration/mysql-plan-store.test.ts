@@ -62,7 +62,7 @@ test('one row per object: a record updates the header and the rows that changed,
       // A save of the plan it loaded writes the header and the objects that differ (none here).
       factory.statements.length = 0;
       await fresh.save(loaded!);
-      expect(factory.statements.map((s) => s.sql.split(' ')[0])).toEqual(['UPDATE']);
+      expect(factory.statements.map((s) => s.sql.split(' ')[0])).toEqual(['START', 'UPDATE', 'COMMIT']);
     } finally {
       await fresh.close();
     }

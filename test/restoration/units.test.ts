@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -202,6 +203,33 @@ describe('plan stores', () => {
       await expect(store.load()).rejects.toThrow(`${store.journal}: line 1 is not JSON`);
       fs.writeFileSync(store.journal, '{"plan":"x"}\n');
       await expect(store.load()).rejects.toThrow(/line 1 is not a journal entry/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('file store: a journal left by a process that died after writing the plan, before removing the journal, is not applied again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+    try {
+      const file = path.join(dir, 'plan.json');
+      const store = new FilePlanStore(file);
+      const p = widePlan(2);
+      await store.save(p);
+      const state = new PlanState(p);
+      state.beginStep([p.objects[0]], 'create', 'ALTER ...');
+      await store.record(state.take());
+      // The statement ended and the call saved the plan; the process died before the journal went.
+      state.endStep([p.objects[0]], ['pending']);
+      state.settle(p.objects[0], 'restored');
+      const journal = fs.readFileSync(store.journal, 'utf8');
+      await store.save(p);
+      const marker = `{"folded":"${createHash('sha256').update(fs.readFileSync(file, 'utf8')).digest('hex')}"}\n`;
+      fs.writeFileSync(store.journal, journal + marker);
+      expect((await store.load())!.objects[0]).toMatchObject({ state: 'restored' });
+      expect((await store.load())!.objects[0].step).toBeUndefined();
+      // Died before the rename: the marker does not name the plan on disk, the journal applies.
+      fs.writeFileSync(store.journal, journal + '{"folded":"0000"}\n');
+      expect((await store.load())!.objects[0]).toMatchObject({ state: 'restoring', step: { id: 's1' } });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
