@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConnectionFactory, FilePlanStore, SqlConnection, apply, defer, grantStatements, mysqlConnectionFactory, verify } from '../lib/restoration';
+import { ConnectionFactory, FilePlanStore, ProgressEvent, SqlConnection, apply, defer, grantStatements, mysqlConnectionFactory, verify } from '../lib/restoration';
 import { startMariaDb } from '../test/support/mariadb';
 import { compare, log, snapshot, timed } from './common';
 
@@ -140,7 +140,13 @@ export async function runWide(o: WideOptions): Promise<number> {
     for (const g of grantStatements(`'${user}'@'%'`, { flavor: 'mariadb', databases: s.databases, otherDefiners: true })) await admin.query(g);
     const connections = counting(mysqlConnectionFactory({ host: server.host, port: server.port, user, password }));
     const store = new FilePlanStore(path.join(dir, 'wide.plan.json'));
-    const common = { connections, store, concurrency: o.concurrency };
+    // BENCH_TRACE=1: the engine's stages and catalog reads, with their elapsed time.
+    const progress = process.env.BENCH_TRACE
+      ? (e: ProgressEvent): void => {
+          if (e.type === 'info' || e.type === 'deadline') log(`  [${e.action} ${(e.elapsedMs / 1000).toFixed(2)} s] ${e.stage ?? ''} ${e.message}`);
+        }
+      : undefined;
+    const common = { connections, store, concurrency: o.concurrency, progress };
 
     type Round = { defer: number; drop: number; restore: number; apply: number; verify: number; deferStatements: number; applyStatements: number };
     const rounds: Round[] = [];

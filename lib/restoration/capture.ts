@@ -1,6 +1,6 @@
 /** Capture: reads the secondary objects of the databases into a new plan; the named locks runs take. */
 import { createHash, randomBytes } from 'node:crypto';
-import { readCatalog } from './catalog';
+import { LiveSchema, readCatalog } from './catalog';
 import { SqlConnection, num, queryRows, str } from './connection';
 import { CaptureOptions, PlanError } from './options';
 import { closeQuietly } from './pool';
@@ -51,6 +51,11 @@ export async function capture(opts: CaptureOptions): Promise<Plan> {
 }
 
 export async function buildPlan(conn: SqlConnection, server: ServerInfo, databases: readonly string[]): Promise<Plan> {
+  return (await capturePlan(conn, server, databases)).plan;
+}
+
+/** The new plan and the catalog it was read from (a defer that just captured compares with it). */
+export async function capturePlan(conn: SqlConnection, server: ServerInfo, databases: readonly string[]): Promise<{ plan: Plan; live: LiveSchema }> {
   const present = await queryRows(conn, 'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [[...databases]]);
   const found = new Set(present.map((r) => str(r, 's')));
   const missing = databases.filter((d) => !found.has(d));
@@ -63,7 +68,7 @@ export async function buildPlan(conn: SqlConnection, server: ServerInfo, databas
     for (const g of t.triggers.values()) objects.push({ ...g, state: 'captured' });
   }
   const now = new Date().toISOString();
-  return {
+  const plan: Plan = {
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
     planId: randomBytes(16).toString('hex'),
@@ -76,6 +81,7 @@ export async function buildPlan(conn: SqlConnection, server: ServerInfo, databas
     runs: [],
     objects,
   };
+  return { plan, live };
 }
 
 export function checkDatabases(databases: readonly string[]): void {

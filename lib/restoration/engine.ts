@@ -6,7 +6,7 @@
  * statements, checkpoints), the ALTER policy, one module per kind of object, the pure plan
  * state, the catalog reader.
  */
-import { acquireLock, buildPlan, captureLockName, checkDatabases, planLockName, releaseLock } from './capture';
+import { acquireLock, capturePlan, captureLockName, checkDatabases, planLockName, releaseLock } from './capture';
 import { LiveSchema, readCatalog } from './catalog';
 import { SqlConnection } from './connection';
 import { dropStage, dropStageName } from './drop';
@@ -68,6 +68,7 @@ async function runAction(opts: DeferOptions, action: 'defer' | 'apply'): Promise
   const kinds = normalizeKinds(opts.kinds);
   const control = await opts.connections.connect();
   let run: Run | undefined;
+  let captured: LiveSchema | undefined;
   try {
     await prepareSession(control);
     const server = await detectServer(control);
@@ -82,7 +83,7 @@ async function runAction(opts: DeferOptions, action: 'defer' | 'apply'): Promise
       try {
         plan = await opts.store.load();
         if (!plan) {
-          plan = await buildPlan(control, server, opts.databases);
+          ({ plan, live: captured } = await capturePlan(control, server, opts.databases));
           await opts.store.save(plan);
           opts.progress?.({ type: 'info', action: 'capture', message: `captured ${summarize(plan)} into ${opts.store.description}`, elapsedMs: Date.now() - started });
         }
@@ -102,7 +103,7 @@ async function runAction(opts: DeferOptions, action: 'defer' | 'apply'): Promise
     // Read it again under the lock: a run that held it may have recorded since.
     plan = await opts.store.load();
     if (!plan || plan.planId !== planId) throw new PlanError(`the plan in ${opts.store.description} was replaced while waiting for it`);
-    run = new Run(opts, action, kinds, plan, server, control, started);
+    run = new Run(opts, action, kinds, plan, server, control, started, captured);
     return await run.execute();
   } finally {
     if (run) await run.close();
@@ -124,6 +125,8 @@ class Run {
     private readonly server: ServerInfo,
     private readonly control: SqlConnection,
     private readonly started: number,
+    /** The catalog as this call just captured it: defer compares with it instead of reading it again. */
+    private readonly captured?: LiveSchema,
   ) {
     const d = opts.deadline;
     this.state = new PlanState(plan);
@@ -189,11 +192,13 @@ class Run {
     const todo = objects.filter((o) => !isSettled(o, this.action));
     if (!todo.length) return true;
     if (this.exec.expired()) return false;
-    const live = await readCatalog(this.control, this.server, this.plan.databases, { kinds, foreignKeyDefinitions: false });
+    const t0 = Date.now();
+    // Defer changes only the kinds of the stage it is in: the captured catalog stays right for the next.
+    const live = this.captured ?? (await readCatalog(this.control, this.server, this.plan.databases, { kinds, foreignKeyDefinitions: false }));
     const run = this.stageRun(live, kinds);
     const units = bySize(byTable(todo), live);
     const stage = this.action === 'apply' ? KIND_MODULES.get(kinds[0])!.stage : dropStageName(kinds);
-    this.exec.emit({ type: 'info', stage, message: `${todo.length} object(s) on ${units.length} table(s)` });
+    this.exec.emit({ type: 'info', stage, message: `${todo.length} object(s) on ${units.length} table(s); catalog read in ${((Date.now() - t0) / 1000).toFixed(1)}s` });
     if (this.action === 'apply') await KIND_MODULES.get(kinds[0])!.restore(run, units);
     else await dropStage(run, KIND_MODULES, todo);
     return objects.every((o) => isSettled(o, this.action));
