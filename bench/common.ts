@@ -43,3 +43,11 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const value = await fn();
   return [value, Number(process.hrtime.bigint() - t0) / 1e9];
 }
+
+/** Runs `fn` and returns its result with the wall time and this process's CPU time, in seconds. */
+export async function timedCpu<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
+  const c0 = process.cpuUsage();
+  const [value, secs] = await timed(fn);
+  const c = process.cpuUsage(c0);
+  return [value, secs, (c.user + c.system) / 1e6];
+}

@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** `--wide [--objects N | --databases D --tables T] [--rows R] [--rounds N]`, else the deep (2.7M-row) mode. */
+/** `--wide [--objects N | --databases D --tables T] [--rows R] [--rounds N]`, else the deep mode (1.62M rows at BENCH_SCALE=1). */
 async function entry(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),

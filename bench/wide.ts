@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConnectionFactory, FilePlanStore, ProgressEvent, SqlConnection, apply, defer, grantStatements, mysqlConnectionFactory, verify } from '../lib/restoration';
 import { startMariaDb } from '../test/support/mariadb';
-import { compare, log, snapshot, timed } from './common';
+import { compare, log, snapshot, timed, timedCpu } from './common';
 
 export interface WideOptions {
   readonly databases: number;
@@ -148,13 +148,13 @@ export async function runWide(o: WideOptions): Promise<number> {
       : undefined;
     const common = { connections, store, concurrency: o.concurrency, progress };
 
-    type Round = { defer: number; drop: number; restore: number; apply: number; verify: number; deferStatements: number; applyStatements: number };
+    type Round = { defer: number; drop: number; restore: number; apply: number; verify: number; deferCpu: number; applyCpu: number; deferStatements: number; applyStatements: number };
     const rounds: Round[] = [];
     const diffs: string[] = [];
     for (let round = 1; round <= o.rounds; round++) {
       log(`round ${round}: engine defer${round === 1 ? ' (capture included)' : ''}...`);
       connections.count = 0;
-      const [deferred, deferSecs] = await timed(() => defer({ ...common, databases: s.databases }));
+      const [deferred, deferSecs, deferCpu] = await timedCpu(() => defer({ ...common, databases: s.databases }));
       if (!deferred.ok) throw new Error(`defer failed: ${JSON.stringify(deferred.failed.slice(0, 5))}`);
       const deferStatements = connections.count;
 
@@ -172,7 +172,7 @@ export async function runWide(o: WideOptions): Promise<number> {
 
       log(`round ${round}: engine apply...`);
       connections.count = 0;
-      const [applied, applySecs] = await timed(() => apply(common));
+      const [applied, applySecs, applyCpu] = await timedCpu(() => apply(common));
       if (!applied.ok) throw new Error(`apply failed: ${JSON.stringify(applied.failed.slice(0, 5))}`);
       const applyStatements = connections.count;
       diffs.push(...compare(expected, await snapshot(admin, s.databases)).map((d) => `after the engine: ${d}`));
@@ -180,7 +180,7 @@ export async function runWide(o: WideOptions): Promise<number> {
       log(`round ${round}: engine verify...`);
       const [verified, verifySecs] = await timed(() => verify(common));
       if (!verified.ok) throw new Error(`verify failed: ${JSON.stringify(verified.problems.slice(0, 5))}`);
-      const r = { defer: deferSecs, drop: dropSecs, restore: restoreSecs, apply: applySecs, verify: verifySecs, deferStatements, applyStatements };
+      const r = { defer: deferSecs, drop: dropSecs, restore: restoreSecs, apply: applySecs, verify: verifySecs, deferCpu, applyCpu, deferStatements, applyStatements };
       rounds.push(r);
       log(`round ${round}: defer ${r.defer.toFixed(1)} s, baseline drop ${r.drop.toFixed(1)} s, baseline restore ${r.restore.toFixed(1)} s, apply ${r.apply.toFixed(1)} s, verify ${r.verify.toFixed(1)} s`);
     }
@@ -202,6 +202,7 @@ export async function runWide(o: WideOptions): Promise<number> {
       `engine apply:     ${spread((r) => r.apply)} s   first round ${perObject(first.apply)}   ${first.applyStatements} statements sent`,
       `engine verify:    ${spread((r) => r.verify)} s   first round ${perObject(first.verify)}`,
       `engine cost per object (defer + apply): ${spread((r) => ((r.defer + r.apply) * 1000) / s.objects, 2)} ms`,
+      `engine process CPU per object (defer + apply): ${spread((r) => ((r.deferCpu + r.applyCpu) * 1000) / s.objects, 2)} ms`,
       `ratio defer/baseline drop:     ${spread((r) => r.defer / r.drop, 3)}`,
       `ratio defer/baseline restore:  ${spread((r) => r.defer / r.restore, 3)}   (target <= 0.5: ${worst((r) => r.defer / r.restore) <= 0.5 ? 'met' : 'NOT met'} in every round)`,
       `ratio apply/baseline restore:  ${spread((r) => r.apply / r.restore, 3)}   (target <= 0.5: ${worst((r) => r.apply / r.restore) <= 0.5 ? 'met' : 'NOT met'} in every round)`,
