@@ -165,23 +165,22 @@ export class PlanState {
    * again); an object whose statement is still recorded keeps it until its table is reached.
    */
   startRun(action: 'defer' | 'apply', kinds: readonly ObjectKind[]): PlanRun {
-    const all = normalizeKinds(kinds).length === OBJECT_KINDS.length;
+    const selected = normalizeKinds(kinds);
     const run: PlanRun = {
       number: this.plan.runs.length + 1,
       action,
-      ...(all ? {} : { kinds: normalizeKinds(kinds) }),
+      ...(selected.length === OBJECT_KINDS.length ? {} : { kinds: selected }),
       startedAt: this.now(),
       calls: 0,
     };
     this.plan.runs.push(run);
     this.plan.phase = action === 'defer' ? 'deferring' : 'applying';
     for (const o of this.plan.objects) {
-      if (o.step || !kinds.includes(o.kind)) continue;
-      const r = o as { failure?: Failure; skipped?: boolean };
-      if (o.state === 'pending' && r.failure === undefined && r.skipped === undefined) continue;
+      if (o.step || !selected.includes(o.kind)) continue;
+      if (o.state === 'pending' && o.failure === undefined && o.skipped === undefined) continue;
       o.state = 'pending';
-      delete r.failure;
-      delete r.skipped;
+      delete o.failure;
+      delete o.skipped;
       this.dirty.add(o);
     }
     return run;
