@@ -9,8 +9,8 @@
  * planned key being dropped) are dropped in a second pass, once every table's keys are gone.
  */
 import { runAlter } from './alter-policy';
-import { alterTableSql, ONLINE } from './ddl';
-import { STAGE_OF, Stage } from './executor';
+import { AlterMode, ONLINE, alterTableSql } from './ddl';
+import { STAGE_OF, Stage, Statement } from './executor';
 import { sqlFailure } from './failures';
 import { KindModule, StageRun, bySize, byTable, eachTable } from './kind';
 import { ForeignKeyObject, IndexObject, ObjectKind, PlanObject, tableKey } from './types';
@@ -44,27 +44,45 @@ export async function dropStage(run: StageRun, modules: ReadonlyMap<ObjectKind, 
     objects.filter((o): o is IndexObject => o.kind === 'index'),
     fks,
   );
+  const mod = (o: PlanObject): KindModule => modules.get(o.kind)!;
+  // Foreign keys before indexes in the statement (an index may serve a key of the table).
+  const order: ObjectKind[] = ['foreignKey', 'index'];
+  const alterOf = (drop: readonly PlanObject[]): PlanObject[] =>
+    drop.filter((x) => mod(x).dropsBy === 'alter').sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  const alterSql = (group: readonly PlanObject[], m: AlterMode): string => alterTableSql(group[0].database, group[0].table, group.map((o) => mod(o).dropSql(o)), m);
+  /** What a table sends first: a statement per statement-dropped object, one ALTER for the others. */
+  const first = (drop: PlanObject[]): Statement[] => {
+    const alter = alterOf(drop);
+    return [
+      ...drop.filter((x) => mod(x).dropsBy === 'statement').map((o) => ({ objects: [o], action: 'drop' as const, sql: mod(o).dropSql(o) })),
+      ...(alter.length ? [{ objects: alter, action: 'drop' as const, sql: alterSql(alter, ONLINE) }] : []),
+    ];
+  };
   const passes = [objects.filter((o) => !later.has(o as IndexObject)), objects.filter((o) => later.has(o as IndexObject))];
   for (const pass of passes) {
     if (!pass.length || run.exec.expired()) continue;
-    await eachTable(run, stage, 'object(s)', bySize(byTable(pass), run.live), async (conn, drop) => {
-      const mod = (o: PlanObject): KindModule => modules.get(o.kind)!;
-      for (const o of drop.filter((x) => mod(x).dropsBy === 'statement')) {
-        const out = await run.exec.step(conn, [o], 'drop', STAGE_OF[o.kind], mod(o).dropSql(o));
-        if (out.kind === 'deadline' || out.kind === 'detached') return;
-        if (out.kind === 'ok') run.settle(o, 'dropped');
-        else run.fail(o, sqlFailure(out.error));
-      }
-      // Foreign keys before indexes in the statement (an index may serve a key of the table).
-      const order: ObjectKind[] = ['foreignKey', 'index'];
-      const alter = drop.filter((x) => mod(x).dropsBy === 'alter').sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-      if (!alter.length) return;
-      await runAlter(run, conn, alter, {
-        action: 'drop',
-        stage: (group) => (group.some((o) => o.kind === 'foreignKey') ? 'foreignKeys' : 'indexes'),
-        mode: ONLINE,
-        sql: (group, m) => alterTableSql(group[0].database, group[0].table, group.map((o) => mod(o).dropSql(o)), m),
-      });
-    });
+    await eachTable(
+      run,
+      stage,
+      'object(s)',
+      bySize(byTable(pass), run.live),
+      async (conn, drop) => {
+        for (const o of drop.filter((x) => mod(x).dropsBy === 'statement')) {
+          const out = await run.exec.step(conn, [o], 'drop', STAGE_OF[o.kind], mod(o).dropSql(o));
+          if (out.kind === 'deadline' || out.kind === 'detached') return;
+          if (out.kind === 'ok') run.settle(o, 'dropped');
+          else run.fail(o, sqlFailure(out.error));
+        }
+        const alter = alterOf(drop);
+        if (!alter.length) return;
+        await runAlter(run, conn, alter, {
+          action: 'drop',
+          stage: (group) => (group.some((o) => o.kind === 'foreignKey') ? 'foreignKeys' : 'indexes'),
+          mode: ONLINE,
+          sql: alterSql,
+        });
+      },
+      { first },
+    );
   }
 }

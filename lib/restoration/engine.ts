@@ -161,6 +161,7 @@ class Run {
         break;
       }
     }
+    this.exec.withdraw();
     this.state.finishCall(this.record, complete);
     if (!complete) this.exec.emit({ type: 'deadline', message: 'out of time: returning, call again to continue' });
     await this.exec.drain();

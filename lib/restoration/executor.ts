@@ -12,7 +12,7 @@ import { ConnectionPool } from './pool';
 import { ProgressAction, ProgressEvent, ProgressListener, ProgressStage } from './progress';
 import { parseTag, quoteId, statementTag, tagLikePattern } from './sql';
 import { PlanStore } from './store';
-import { ObjectKind, PlanObject } from './types';
+import { ObjectKind, ObjectState, PlanObject } from './types';
 
 export type Stage = 'indexes' | 'foreignKeys' | 'triggers';
 
@@ -27,6 +27,18 @@ export type StepOutcome =
   | { readonly kind: 'detached' };
 
 export type Rows = Record<string, unknown>[];
+
+/** A statement a stage is about to send for `objects`. */
+export interface Statement {
+  readonly objects: readonly PlanObject[];
+  readonly action: 'drop' | 'create';
+  readonly sql: string;
+}
+
+interface Announced {
+  readonly objects: readonly PlanObject[];
+  readonly previous: ObjectState[];
+}
 
 export interface ExecutorOptions {
   readonly planId: string;
@@ -52,6 +64,7 @@ export class Executor {
   private next: Promise<void> | undefined;
   /** Objects whose statement, issued by an earlier call, ended meanwhile: not "already in place". */
   readonly byEarlierCall = new Set<PlanObject>();
+  private readonly announced = new Map<string, Announced>();
 
   constructor(private readonly o: ExecutorOptions) {}
 
@@ -93,13 +106,61 @@ export class Executor {
   }
 
   /**
+   * Records statements that are about to be sent, table by table, in one durable write (instead
+   * of one per statement). A statement recorded and never sent is harmless: a later call finds it
+   * absent from the processlist and reads the server, as for one that failed at once; those this
+   * call does not send are withdrawn at its end ({@link withdraw}).
+   */
+  async announce(statements: readonly Statement[]): Promise<void> {
+    if (!statements.length || this.expired()) return;
+    for (const st of statements) {
+      const { id, previous } = this.o.state.beginStep(st.objects, st.action, st.sql);
+      this.announced.set(id, { objects: st.objects, previous });
+    }
+    await this.flush();
+  }
+
+  /** Statements announced and not sent: their objects go back to the state they had. */
+  withdraw(): void {
+    for (const [id, a] of this.announced) this.retract(id, a);
+    this.announced.clear();
+  }
+
+  private retract(id: string, a: Announced): void {
+    const still = a.objects.filter((o) => o.step?.id === id);
+    this.o.state.endStep(
+      still,
+      still.map((o) => a.previous[a.objects.indexOf(o)]),
+    );
+  }
+
+  /** The announced step that is exactly this statement, if any; an announcement it does not match is withdrawn. */
+  private announcedAs(objects: readonly PlanObject[], action: 'drop' | 'create', sql: string): { id: string; previous: ObjectState[] } | undefined {
+    for (const o of objects) {
+      const id = o.step?.id;
+      const a = id !== undefined ? this.announced.get(id) : undefined;
+      if (!a || id === undefined) continue;
+      this.announced.delete(id);
+      const same = a.objects.length === objects.length && a.objects.every((x, i) => x === objects[i]) && o.step!.sql === sql && o.step!.action === action;
+      if (same) return { id, previous: a.previous };
+      this.retract(id, a);
+    }
+    return undefined;
+  }
+
+  /**
    * Issues one DDL statement for `objects`: records it in the plan (durably) before sending it,
-   * tagged so a later call can find it in the processlist; races it against the deadline.
+   * unless it was announced, tagged so a later call can find it in the processlist; races it
+   * against the deadline.
    */
   async step(conn: SqlConnection, objects: readonly PlanObject[], action: 'drop' | 'create', stage: Stage, sql: string): Promise<StepOutcome> {
     if (this.expired()) return { kind: 'deadline' };
-    const { id, previous } = this.o.state.beginStep(objects, action, sql);
-    await this.flush();
+    let recorded = this.announcedAs(objects, action, sql);
+    if (!recorded) {
+      recorded = this.o.state.beginStep(objects, action, sql);
+      await this.flush();
+    }
+    const { id, previous } = recorded;
     const { database, table } = objects[0];
     const t0 = Date.now();
     this.emit({ type: 'statement', stage, database, table, stepId: id, sql, message: `${describeStatement(sql)} [${id}]` });

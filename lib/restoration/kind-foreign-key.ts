@@ -8,7 +8,7 @@
 import { runAlter } from './alter-policy';
 import { existingTables } from './catalog';
 import { SqlConnection, execute, num, renderValue } from './connection';
-import { ONLINE, addForeignKeysSql, orphanCountSql, orphanSampleSql } from './ddl';
+import { AlterMode, ONLINE, addForeignKeysSql, orphanCountSql, orphanSampleSql } from './ddl';
 import { Rows } from './executor';
 import { missingReferencedTable, orphanRows, orphanScanFailed } from './failures';
 import { KindModule, StageRun, eachTable, tableSummary } from './kind';
@@ -63,16 +63,13 @@ async function check(run: StageRun, conn: SqlConnection, fk: ForeignKeyObject, r
   return true;
 }
 
+const addSql = (group: readonly ForeignKeyObject[], m: AlterMode): string => addForeignKeysSql(group[0].database, group[0].table, group, m);
+
 /** Adds the checked keys of one table in one ALTER TABLE, FK checks off (in place). */
 async function add(run: StageRun, conn: SqlConnection, fks: readonly ForeignKeyObject[]): Promise<void> {
   await execute(conn, 'SET SESSION foreign_key_checks = 0');
   try {
-    await runAlter(run, conn, fks, {
-      action: 'create',
-      stage: 'foreignKeys',
-      mode: ONLINE,
-      sql: (group, m) => addForeignKeysSql(group[0].database, group[0].table, group, m),
-    });
+    await runAlter(run, conn, fks, { action: 'create', stage: 'foreignKeys', mode: ONLINE, sql: addSql });
   } finally {
     if (run.pool.usable(conn)) await execute(conn, 'SET SESSION foreign_key_checks = 1');
   }
@@ -86,7 +83,7 @@ export const foreignKeys: KindModule<ForeignKeyObject> = {
   dropSql: (o) => `DROP FOREIGN KEY ${quoteId(o.name)}`,
   async restore(run, units) {
     const candidates: ForeignKeyObject[][] = [];
-    await eachTable(run, 'foreignKeys', 'foreign key(s)', units, async (_conn, create) => void candidates.push(create), false);
+    await eachTable(run, 'foreignKeys', 'foreign key(s)', units, async (_conn, create) => void candidates.push(create), { summary: false });
     const checks = candidates.flat();
     if (!checks.length || run.exec.expired()) return;
     const referenced = await existingTables(run.control, [...new Set(checks.map((f) => f.referencedDatabase))]);
@@ -99,6 +96,7 @@ export const foreignKeys: KindModule<ForeignKeyObject> = {
       () => run.exec.expired(),
     );
     const groups = candidates.map((list) => list.filter((fk) => passed.has(fk))).filter((list) => list.length > 0);
+    await run.exec.announce(groups.map((fks) => ({ objects: fks, action: 'create', sql: addSql(fks, ONLINE) })));
     await run.pool.forEach(
       groups,
       async (conn, fks) => {

@@ -72,17 +72,19 @@ export const indexes: KindModule<IndexObject> = {
   dropsBy: 'alter',
   dropSql: (o) => `DROP INDEX ${quoteId(o.name)}`,
   async restore(run, units) {
-    await eachTable(run, 'indexes', 'index(es)', units, async (conn, create) => {
-      for (const [batch, mode] of indexBatches(create)) {
-        const done = await runAlter(run, conn, batch, {
-          action: 'create',
-          stage: 'indexes',
-          mode,
-          sql: (group, m) => addIndexesSql(group[0].database, group[0].table, group, m),
-          culprits: (group, error) => findDuplicates(run, conn, group, error),
-        });
-        if (!done) return;
-      }
-    });
+    const sql = (group: readonly IndexObject[], m: AlterMode): string => addIndexesSql(group[0].database, group[0].table, group, m);
+    await eachTable(
+      run,
+      'indexes',
+      'index(es)',
+      units,
+      async (conn, create) => {
+        for (const [batch, mode] of indexBatches(create)) {
+          const done = await runAlter(run, conn, batch, { action: 'create', stage: 'indexes', mode, sql, culprits: (group, error) => findDuplicates(run, conn, group, error) });
+          if (!done) return;
+        }
+      },
+      { first: (create) => indexBatches(create).map(([batch, mode]) => ({ objects: batch, action: 'create', sql: sql(batch, mode) })) },
+    );
   },
 };

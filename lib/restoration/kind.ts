@@ -6,7 +6,7 @@
 import { LiveSchema, LiveTable, liveObject } from './catalog';
 import { difference } from './compare';
 import { SqlConnection } from './connection';
-import { Executor, STAGE_OF, Stage } from './executor';
+import { Executor, STAGE_OF, Stage, Statement } from './executor';
 import { changedSinceCapture, differentDefinition, failedLine, missingTable } from './failures';
 import { FailureDetail, PlanState, isSettled } from './plan-state';
 import { ConnectionPool } from './pool';
@@ -104,9 +104,19 @@ export function byTable<T extends PlanObject>(objects: readonly T[]): T[][] {
   return [...m.values()];
 }
 
+export interface EachTableOptions<T extends PlanObject> {
+  /** Emit a "done" line per table (default true). */
+  readonly summary?: boolean;
+  /** The statements `work` will send first for `change` (one table): announced together, before any is sent. */
+  readonly first?: (change: T[]) => Statement[];
+}
+
 /**
- * Works on the tables of `units`, `concurrency` at a time: resolves statements of earlier calls,
- * settles what the server already shows ({@link reconcile}), hands the rest to `work`.
+ * Works on the tables of `units`, `concurrency` at a time: settles what the server already shows
+ * ({@link reconcile}), hands the rest to `work`. Tables with no statement of an earlier call are
+ * settled from the stage's reading of the catalog before any work starts, and the first
+ * statements of all of them are recorded in one write ({@link Executor.announce}); a table with
+ * such a statement waits for it (processlist) and is read again first.
  */
 export async function eachTable<T extends PlanObject>(
   run: StageRun,
@@ -114,25 +124,32 @@ export async function eachTable<T extends PlanObject>(
   noun: string,
   units: readonly T[][],
   work: (conn: SqlConnection, change: T[], live: LiveTable | undefined) => Promise<void>,
-  summary = true,
+  opts: EachTableOptions<T> = {},
 ): Promise<void> {
+  const liveOf = (o: T): LiveTable | undefined => run.live.tables.get(tableKey(o.database, o.table));
+  const planned = new Map<readonly T[], T[]>();
+  for (const objs of units) {
+    if (objs.some((o) => o.step)) continue;
+    const todo = objs.filter((o) => !isSettled(o, run.action));
+    planned.set(objs, todo.length ? reconcile(run, todo, liveOf(objs[0])) : []);
+  }
+  if (opts.first) await run.exec.announce([...planned.values()].flatMap((change) => (change.length ? opts.first!(change) : [])));
   await run.pool.forEach(
     units,
     async (conn, objs) => {
       const t0 = Date.now();
       const { database, table } = objs[0];
       run.exec.emit({ type: 'start', stage, database, table, message: `${objs.length} ${noun}` });
-      let live = run.live.tables.get(tableKey(database, table));
-      if (objs.some((o) => o.step)) {
+      let live = liveOf(objs[0]);
+      let change = planned.get(objs);
+      if (change === undefined) {
         if ((await run.exec.resolveInflight(conn, stage, objs)) === 'running') return;
         live = await run.reread(conn, database, table);
+        const todo = objs.filter((o) => !isSettled(o, run.action) && !o.step);
+        change = todo.length ? reconcile(run, todo, live) : [];
       }
-      const todo = objs.filter((o) => !isSettled(o, run.action) && !o.step);
-      if (todo.length) {
-        const change = reconcile(run, todo, live);
-        if (change.length) await work(conn, change, live);
-      }
-      if (summary) run.exec.emit({ type: 'done', stage, database, table, message: tableSummary(run.action, objs), durationMs: Date.now() - t0 });
+      if (change.length) await work(conn, change, live);
+      if (opts.summary !== false) run.exec.emit({ type: 'done', stage, database, table, message: tableSummary(run.action, objs), durationMs: Date.now() - t0 });
     },
     () => run.exec.expired(),
   );

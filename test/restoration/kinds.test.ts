@@ -73,7 +73,7 @@ describe('cost per object', () => {
   }
 
   /** What a defer and an apply send, by kind of statement. */
-  async function cycle(db: string): Promise<{ catalog: number; perTable: number; saves: number; ddl: number }> {
+  async function cycle(db: string): Promise<{ catalog: number; perTable: number; saves: number; records: number; ddl: number }> {
     const user = await engineUser([db]);
     const factory = recordingFactory(user);
     const store = new MemoryPlanStore();
@@ -84,17 +84,21 @@ describe('cost per object', () => {
       catalog: s.filter((x) => /information_schema\.(TABLES|STATISTICS|REFERENTIAL_CONSTRAINTS|TRIGGERS)\b/.test(x)).length,
       perTable: s.filter((x) => /^SHOW CREATE TABLE/.test(x)).length,
       saves: store.saves,
+      records: store.records,
       ddl: s.filter((x) => /^\/\* dms-restore [^*]*\*\/ (ALTER|CREATE|DROP)\b/.test(x)).length,
     };
   }
 
-  it('reads each catalog table once per stage, saves the whole plan twice per call, and sends one ALTER per table and step', async () => {
+  it('reads each catalog table once per stage, records each stage\'s statements at once, and sends one ALTER per table and step', async () => {
     const small = await cycle(await wide(3));
     const large = await cycle(await wide(12));
     // Set-based: as many catalog queries for 12 tables as for 3.
     expect(large.catalog).toBe(small.catalog);
-    // The whole plan: capture, then the start and end of each of the two calls.
+    // The whole plan: capture, then the start and end of each of the two calls. In between, the
+    // statements of a stage are recorded together before the first is sent: as many records for
+    // 12 tables as for 3 (defer: triggers, keys and indexes; apply: indexes, keys, triggers).
     expect([small.saves, large.saves]).toEqual([5, 5]);
+    expect([small.records, large.records]).toEqual([5, 5]);
     // SHOW CREATE TABLE (exact index text): once per table at capture (the defer that captured
     // compares with that reading), never in apply (nothing to compare: the indexes are gone).
     expect(large.perTable).toBe(12);
