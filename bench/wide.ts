@@ -187,9 +187,10 @@ export async function runWide(o: WideOptions): Promise<number> {
 
     const planBytes = fs.statSync(store.file).size;
     const perObject = (secs: number): string => `${((secs * 1000) / s.objects).toFixed(2)} ms/object`;
+    /** Per round, in round order, then min and max. */
     const spread = (f: (r: Round) => number, digits = 1): string => {
-      const v = rounds.map(f).sort((a, b) => a - b);
-      return v.length === 1 ? v[0].toFixed(digits) : `${v.map((x) => x.toFixed(digits)).join(' / ')} (min ${v[0].toFixed(digits)}, max ${v[v.length - 1].toFixed(digits)})`;
+      const v = rounds.map(f);
+      return v.length === 1 ? v[0].toFixed(digits) : `${v.map((x) => x.toFixed(digits)).join(' / ')} (min ${Math.min(...v).toFixed(digits)}, max ${Math.max(...v).toFixed(digits)})`;
     };
     const first = rounds[0];
     const worst = (f: (r: Round) => number): number => Math.max(...rounds.map(f));

@@ -208,7 +208,6 @@ class Run {
   private stageRun(live: LiveSchema, kinds: readonly ObjectKind[]): StageRun {
     return {
       action: this.action,
-      runNumber: this.record.number,
       exec: this.exec,
       pool: this.pool,
       state: this.state,

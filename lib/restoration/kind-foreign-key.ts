@@ -78,7 +78,6 @@ async function add(run: StageRun, conn: SqlConnection, fks: readonly ForeignKeyO
 export const foreignKeys: KindModule<ForeignKeyObject> = {
   kind: 'foreignKey',
   stage: 'foreignKeys',
-  noun: 'foreign key(s)',
   dropsBy: 'alter',
   dropSql: (o) => `DROP FOREIGN KEY ${quoteId(o.name)}`,
   async restore(run, units) {

@@ -68,7 +68,6 @@ async function findDuplicates(run: StageRun, conn: SqlConnection, group: readonl
 export const indexes: KindModule<IndexObject> = {
   kind: 'index',
   stage: 'indexes',
-  noun: 'index(es)',
   dropsBy: 'alter',
   dropSql: (o) => `DROP INDEX ${quoteId(o.name)}`,
   async restore(run, units) {

@@ -30,7 +30,6 @@ function creation(o: TriggerObject, planned: readonly TriggerObject[], order: Ma
 export const triggers: KindModule<TriggerObject> = {
   kind: 'trigger',
   stage: 'triggers',
-  noun: 'trigger(s)',
   dropsBy: 'statement',
   dropSql: (o) => dropTriggerSql(o),
   async restore(run, units) {

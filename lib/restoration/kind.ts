@@ -15,7 +15,6 @@ import { PlanObject, ServerInfo, tableKey } from './types';
 /** What a stage of a run gives the kind modules. */
 export interface StageRun {
   readonly action: 'defer' | 'apply';
-  readonly runNumber: number;
   readonly exec: Executor;
   readonly pool: ConnectionPool;
   readonly state: PlanState;
@@ -36,8 +35,6 @@ export interface StageRun {
 export interface KindModule<T extends PlanObject = PlanObject> {
   readonly kind: T['kind'];
   readonly stage: Stage;
-  /** "index(es)", for progress. */
-  readonly noun: string;
   /**
    * How defer drops it: by a clause of an ALTER TABLE of its table (batched with the table's
    * other objects in one statement), or by a statement of its own.
