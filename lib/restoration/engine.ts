@@ -193,6 +193,7 @@ class Run {
     const todo = objects.filter((o) => !isSettled(o, this.action));
     if (!todo.length) return true;
     if (this.exec.expired()) return false;
+    await this.exec.resolveEnded(todo);
     const t0 = Date.now();
     // Defer changes only the kinds of the stage it is in: the captured catalog stays right for the next.
     const live = this.captured ?? (await readCatalog(this.control, this.server, this.plan.databases, { kinds, foreignKeyDefinitions: false }));

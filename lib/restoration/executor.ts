@@ -232,6 +232,26 @@ export class Executor {
   }
 
   /**
+   * Statements recorded by earlier calls that no longer run (one processlist query for all): their
+   * objects are resolved at once, before a stage reads the catalog, which then shows what those
+   * statements did. Those still running are left to {@link resolveInflight}, table by table.
+   */
+  async resolveEnded(objects: readonly PlanObject[]): Promise<void> {
+    const recorded = objects.filter((o) => o.step);
+    if (!recorded.length) return;
+    const rows = await queryRows(this.o.control, 'SELECT INFO AS info FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()', [
+      tagLikePattern(this.o.planId),
+    ]);
+    const running = new Set(rows.map((r) => parseTag(str(r, 'info'))?.stepId));
+    const mine = this.o.action === 'apply' ? 'create' : 'drop';
+    for (const o of recorded) {
+      if (running.has(o.step!.id)) continue;
+      if (o.step!.action === mine) this.byEarlierCall.add(o);
+      this.o.state.clearStep(o);
+    }
+  }
+
+  /**
    * Objects whose statement was recorded by an earlier call: wait while that statement still
    * runs on the server (never issue it twice), then let the live schema say what happened.
    */

@@ -8,7 +8,7 @@
 import { runAlter } from './alter-policy';
 import { existingTables } from './catalog';
 import { SqlConnection, execute, num, renderValue } from './connection';
-import { AlterMode, ONLINE, addForeignKeysSql, orphanCountSql, orphanSampleSql } from './ddl';
+import { AlterMode, ONLINE, addForeignKeysSql, orphanCountSql, orphanExistsSql, orphanSampleSql } from './ddl';
 import { Rows } from './executor';
 import { missingReferencedTable, orphanRows, orphanScanFailed } from './failures';
 import { KindModule, StageRun, eachTable, tableSummary } from './kind';
@@ -30,6 +30,9 @@ export async function scanOrphans(
   fk: LiveForeignKey,
   sampleSize: number,
 ): Promise<OrphanScan | 'deadline'> {
+  const any = await query(orphanExistsSql(fk), 'count');
+  if (any === 'deadline') return 'deadline';
+  if (!any.length) return { count: 0, sample: [] };
   const counted = await query(orphanCountSql(fk), 'count');
   if (counted === 'deadline') return 'deadline';
   const count = num(counted[0] ?? {}, 'n');
