@@ -209,7 +209,11 @@ export class MySqlPlanStore implements PlanStore {
   }
 }
 
-/** Rows in groups of at most ~1 MB of text, far below any server's max_allowed_packet. */
+/**
+ * Rows in groups of about 1 MB of text: a statement stays far below the servers' default
+ * max_allowed_packet (MySQL 8.0: 64 MB, "Packet Too Large" in the MySQL 8.0 Reference Manual;
+ * MariaDB: 16 MB).
+ */
 function chunks<T extends readonly unknown[]>(rows: readonly T[], maxBytes = 1_000_000): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
