@@ -133,12 +133,30 @@ describe('privileges', () => {
   });
 });
 
+/** A two-table plan saved in `dir`, and its state. */
+async function savedPlan(dir: string): Promise<{ file: string; store: FilePlanStore; p: Plan; state: PlanState }> {
+  const file = path.join(dir, 'plan.json');
+  const store = new FilePlanStore(file);
+  const p = widePlan(2);
+  await store.save(p);
+  return { file, store, p, state: new PlanState(p) };
+}
+
+/** Runs `fn` in a new temporary directory, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+  try {
+    await fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('plan stores', () => {
   const plan: Plan = { ...widePlan(0), planId: 'abcdef' };
 
-  it('file store: atomic whole-document saves, no temporary file left', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
+  it('file store: atomic whole-document saves, no temporary file left', () =>
+    inTempDir(async (dir) => {
       const file = path.join(dir, 'plan.json');
       const store = new FilePlanStore(file);
       expect(await store.load()).toBeUndefined();
@@ -146,14 +164,10 @@ describe('plan stores', () => {
       await store.save({ ...plan, phase: 'deferred' });
       expect(await store.load()).toEqual({ ...plan, phase: 'deferred' });
       expect(fs.readdirSync(dir)).toEqual(['plan.json']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('file store: a record appends what changed to the journal; load applies it; the next save folds it into the plan', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
+  it('file store: a record appends what changed to the journal; load applies it; the next save folds it into the plan', () =>
+    inTempDir(async (dir) => {
       const file = path.join(dir, 'plan.json');
       const store = new FilePlanStore(file);
       const big = widePlan(2500);
@@ -181,19 +195,11 @@ describe('plan stores', () => {
       await store.save(loaded);
       expect(fs.readdirSync(dir)).toEqual(['plan.json']);
       expect(parsePlan(fs.readFileSync(file, 'utf8'))).toEqual(big);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('file store journal: a line cut short at the end is ignored, lines of another plan too; a bad line elsewhere is an error', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
-      const file = path.join(dir, 'plan.json');
-      const store = new FilePlanStore(file);
-      const p = widePlan(2);
-      await store.save(p);
-      const state = new PlanState(p);
+  it('file store journal: a line cut short at the end is ignored, lines of another plan too; a bad line elsewhere is an error', () =>
+    inTempDir(async (dir) => {
+      const { store, p, state } = await savedPlan(dir);
       state.settle(p.objects[0], 'dropped');
       const line = serializeChange(state.take());
       const other = line.replace(`"plan":"${p.planId}"`, '"plan":"0ther"').replace('"state":"dropped"', '"state":"failed"');
@@ -203,19 +209,11 @@ describe('plan stores', () => {
       await expect(store.load()).rejects.toThrow(`${store.journal}: line 1 is not JSON`);
       fs.writeFileSync(store.journal, '{"plan":"x"}\n');
       await expect(store.load()).rejects.toThrow(/line 1 is not a journal entry/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('file store: a journal left by a process that died after writing the plan, before removing the journal, is not applied again', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
-      const file = path.join(dir, 'plan.json');
-      const store = new FilePlanStore(file);
-      const p = widePlan(2);
-      await store.save(p);
-      const state = new PlanState(p);
+  it('file store: a journal left by a process that died after writing the plan, before removing the journal, is not applied again', () =>
+    inTempDir(async (dir) => {
+      const { file, store, p, state } = await savedPlan(dir);
       state.beginStep([p.objects[0]], 'create', 'ALTER ...');
       await store.record(state.take());
       // The statement ended and the call saved the plan; the process died before the journal went.
@@ -230,14 +228,10 @@ describe('plan stores', () => {
       // Died before the rename: the marker does not name the plan on disk, the journal applies.
       fs.writeFileSync(store.journal, journal + '{"folded":"0000"}\n');
       expect((await store.load())!.objects[0]).toMatchObject({ state: 'restoring', step: { id: 's1' } });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('refuses documents of another format or version', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
+  it('refuses documents of another format or version', () =>
+    inTempDir(async (dir) => {
       const file = path.join(dir, 'plan.json');
       fs.writeFileSync(file, JSON.stringify({ ...plan, version: 99 }));
       await expect(new FilePlanStore(file).load()).rejects.toThrow(PlanFormatError);
@@ -246,10 +240,7 @@ describe('plan stores', () => {
       await expect(new FilePlanStore(file).load()).rejects.toThrow(/not a restoration plan/);
       fs.writeFileSync(file, 'not json');
       await expect(new FilePlanStore(file).load()).rejects.toThrow(/not JSON/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it('memory store keeps a copy and a journal', async () => {
     const store = new MemoryPlanStore();
