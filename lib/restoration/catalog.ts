@@ -9,20 +9,17 @@ import {
   ObjectKind,
   ReferentialAction,
   ServerInfo,
+  objectKey,
+  tableKey,
 } from './types';
 
-/** Key of a table inside maps: unambiguous whatever characters the names contain. */
-export function tableKey(database: string, table: string): string {
-  return JSON.stringify([database, table]);
-}
-
-export function objectKey(kind: ObjectKind, database: string, table: string, name: string): string {
-  return `${kind}:${JSON.stringify([database, table, name])}`;
-}
+export { objectKey, tableKey };
 
 export interface LiveTable {
   readonly database: string;
   readonly table: string;
+  /** Data and index length as information_schema.TABLES estimates it (orders the work: largest first). */
+  readonly bytes: number;
   readonly indexes: Map<string, LiveIndex>;
   readonly foreignKeys: Map<string, LiveForeignKey>;
   readonly triggers: Map<string, LiveTrigger>;
@@ -38,11 +35,19 @@ export interface CatalogFilter {
   readonly table?: string;
   /** Which kinds to read (all by default). */
   readonly kinds?: readonly ObjectKind[];
+  /**
+   * Fill in the definition of foreign keys (SHOW CREATE TABLE of their tables; default true).
+   * Comparing foreign keys needs only their fields: a run reading them to compare passes false.
+   */
+  readonly foreignKeyDefinitions?: boolean;
 }
 
 /**
- * Reads the secondary objects of the given databases from information_schema, SHOW CREATE TABLE
- * and SHOW CREATE TRIGGER.
+ * Reads the secondary objects of the given databases: one query per catalog table
+ * (information_schema TABLES, STATISTICS, REFERENTIAL_CONSTRAINTS with KEY_COLUMN_USAGE,
+ * TRIGGERS) for all the databases at once, then SHOW CREATE TABLE of the tables that have
+ * indexes (or keys whose definition is asked for) and SHOW CREATE TRIGGER of each trigger, for
+ * the exact text.
  */
 export async function readCatalog(
   conn: SqlConnection,
@@ -59,7 +64,7 @@ export async function readCatalog(
 
   const tableRows = await queryRows(
     conn,
-    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl FROM information_schema.TABLES
+    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0) AS bytes FROM information_schema.TABLES
       WHERE TABLE_SCHEMA IN (?)${tableCond} AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
       ORDER BY TABLE_SCHEMA, TABLE_NAME`,
     params(),
@@ -67,7 +72,7 @@ export async function readCatalog(
   for (const r of tableRows) {
     const database = str(r, 'db');
     const table = str(r, 'tbl');
-    tables.set(tableKey(database, table), { database, table, indexes: new Map(), foreignKeys: new Map(), triggers: new Map() });
+    tables.set(tableKey(database, table), { database, table, bytes: num(r, 'bytes'), indexes: new Map(), foreignKeys: new Map(), triggers: new Map() });
   }
   if (!tables.size) return { tables };
 
@@ -162,7 +167,7 @@ export async function readCatalog(
         onUpdate: rule(str(r0, 'update_rule')),
         definition: '',
       });
-      needDdl.add(tableKey(database, table));
+      if (filter.foreignKeyDefinitions !== false) needDdl.add(tableKey(database, table));
     }
   }
 
@@ -274,6 +279,20 @@ export async function showCreateTrigger(conn: SqlConnection, database: string, n
     collationConnection: str(r, 'collation_connection'),
     databaseCollation: str(r, 'Database Collation'),
   };
+}
+
+/** The live object of the same kind and name as `o` on its table, if any. */
+export function liveObject(live: LiveTable, o: { readonly kind: ObjectKind; readonly name: string }): LiveObject | undefined {
+  if (o.kind === 'index') return live.indexes.get(o.name);
+  if (o.kind === 'foreignKey') return live.foreignKeys.get(o.name);
+  return live.triggers.get(o.name);
+}
+
+/** The tables (tableKey) of the databases, one query; a database the user cannot see has none. */
+export async function existingTables(conn: SqlConnection, databases: readonly string[]): Promise<Set<string>> {
+  if (!databases.length) return new Set();
+  const rows = await queryRows(conn, 'SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)', [[...databases]]);
+  return new Set(rows.map((r) => tableKey(str(r, 'db'), str(r, 'tbl'))));
 }
 
 export function* liveObjects(schema: LiveSchema): Generator<LiveObject> {

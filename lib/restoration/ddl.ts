@@ -25,12 +25,13 @@ function modeClause(mode: AlterMode): string {
   return parts.length ? ', ' + parts.join(', ') : '';
 }
 
-export function addIndexesSql(database: string, table: string, indexes: readonly LiveIndex[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${indexes.map((i) => `ADD ${i.definition}`).join(', ')}${modeClause(mode)}`;
+/** One ALTER TABLE with several clauses ("ADD KEY ...", "DROP FOREIGN KEY ..."). */
+export function alterTableSql(database: string, table: string, clauses: readonly string[], mode: AlterMode): string {
+  return `ALTER TABLE ${quoteTable(database, table)} ${clauses.join(', ')}${modeClause(mode)}`;
 }
 
-export function dropIndexesSql(database: string, table: string, indexes: readonly LiveIndex[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${indexes.map((i) => `DROP INDEX ${quoteId(i.name)}`).join(', ')}${modeClause(mode)}`;
+export function addIndexesSql(database: string, table: string, indexes: readonly LiveIndex[], mode: AlterMode): string {
+  return alterTableSql(database, table, indexes.map((i) => `ADD ${i.definition}`), mode);
 }
 
 /** The constraint clause: as the server printed it when captured, else rebuilt from its fields. */
@@ -48,11 +49,7 @@ export function foreignKeyClause(fk: LiveForeignKey): string {
 }
 
 export function addForeignKeysSql(database: string, table: string, fks: readonly LiveForeignKey[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${fks.map((f) => `ADD ${foreignKeyClause(f)}`).join(', ')}${modeClause(mode)}`;
-}
-
-export function dropForeignKeysSql(database: string, table: string, fks: readonly LiveForeignKey[], mode: AlterMode): string {
-  return `ALTER TABLE ${quoteTable(database, table)} ${fks.map((f) => `DROP FOREIGN KEY ${quoteId(f.name)}`).join(', ')}${modeClause(mode)}`;
+  return alterTableSql(database, table, fks.map((f) => `ADD ${foreignKeyClause(f)}`), mode);
 }
 
 export function dropTriggerSql(trigger: LiveTrigger): string {
@@ -97,6 +94,23 @@ function orphanFrom(fk: LiveForeignKey): string {
   return (
     `FROM ${quoteTable(fk.database, fk.table)} AS c LEFT JOIN ${quoteTable(fk.referencedDatabase, fk.referencedTable)} AS p ON ${on} ` +
     `WHERE ${notNull} AND ${pNull}`
+  );
+}
+
+/**
+ * Whether any child row is an orphan: the distinct non-NULL keys of the child (read in key order
+ * from the index that serves the key), each looked up once in the parent. Measured on MariaDB
+ * 10.11 with 800k child rows: 0.6 s where the row-by-row anti-join ({@link orphanCountSql}) takes
+ * 2.0-2.5 s, as its parent lookups come in the order of whatever index the scan picks. The rows
+ * are counted only when there is an orphan.
+ */
+export function orphanExistsSql(fk: LiveForeignKey): string {
+  const keys = fk.columns.map((c, i) => `c.${quoteId(c)} AS ${quoteId(`k${i}`)}`).join(', ');
+  const notNull = fk.columns.map((c) => `c.${quoteId(c)} IS NOT NULL`).join(' AND ');
+  const on = fk.referencedColumns.map((r, i) => `p.${quoteId(r)} = d.${quoteId(`k${i}`)}`).join(' AND ');
+  return (
+    `SELECT 1 AS orphan FROM (SELECT DISTINCT ${keys} FROM ${quoteTable(fk.database, fk.table)} AS c WHERE ${notNull}) AS d ` +
+    `LEFT JOIN ${quoteTable(fk.referencedDatabase, fk.referencedTable)} AS p ON ${on} WHERE p.${quoteId(fk.referencedColumns[0])} IS NULL LIMIT 1`
   );
 }
 

@@ -1,16 +1,22 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { PlanChange, applyChange, indexByKey } from './plan-state';
 import { PLAN_FORMAT, PLAN_VERSION, Plan } from './types';
 
 /**
- * Where the plan lives. Saving is always a whole-document put (the Lambda keeps it in S3), and
- * `save` must not resolve before the document is durable.
+ * Where the plan lives. A run saves the whole plan once at the start and once at the end of a
+ * call, and in between records each change (a few objects and the small header) before the
+ * statement it announces is sent: persisting progress costs what changed, not the plan's size.
  */
 export interface PlanStore {
+  /** The plan with every recorded change applied; undefined when the store has none. Changes nothing. */
   load(): Promise<Plan | undefined>;
+  /** Replaces the whole plan (and forgets the changes recorded before); durable when it resolves. */
   save(plan: Plan): Promise<void>;
-  /** Shown in messages, e.g. the file path or the S3 URI. */
+  /** Records a change of the plan last loaded or saved; durable when it resolves. */
+  record(change: PlanChange): Promise<void>;
+  /** Shown in messages, e.g. the file path or the control table row. */
   readonly description: string;
 }
 
@@ -34,6 +40,11 @@ export function parsePlan(text: string, source = 'plan'): Plan {
   } catch (err) {
     throw new PlanFormatError(`${source}: not JSON (${(err as Error).message})`);
   }
+  return checkPlan(doc, source);
+}
+
+/** Checks a parsed plan document. */
+export function checkPlan(doc: unknown, source = 'plan'): Plan {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new PlanFormatError(`${source}: not a plan document`);
   const d = doc as Record<string, unknown>;
   if (d.format !== PLAN_FORMAT) throw new PlanFormatError(`${source}: not a restoration plan (format is ${JSON.stringify(d.format)})`);
@@ -56,34 +67,99 @@ export function parsePlan(text: string, source = 'plan'): Plan {
   return doc as Plan;
 }
 
+/** One journal line: a recorded change. */
+export function serializeChange(change: PlanChange): string {
+  return JSON.stringify({ plan: change.planId, header: change.header, objects: change.objects }) + '\n';
+}
+
+/** The digest a fold marker carries: of the plan text that folds the journal. */
+function digest(planText: string): string {
+  return createHash('sha256').update(planText).digest('hex');
+}
+
 /**
- * A plan kept in a local file. Saves are atomic: write a temporary file in the same directory,
- * fsync it, rename it over the plan, fsync the directory.
+ * The changes of a journal that belong to plan `planId`, in order. A last line cut short (the
+ * process died while appending it, before its statement was sent) is ignored; any other line
+ * that is not a change is an error. A fold marker naming the digest of `planText` means the plan
+ * already holds every change before it (the process died after writing the plan, before removing
+ * the journal).
+ */
+export function parseJournal(text: string, source: string, planId: string, planText?: string): PlanChange[] {
+  const lines = text.split('\n');
+  const changes: PlanChange[] = [];
+  lines.forEach((line, i) => {
+    if (!line) return;
+    if (line.startsWith('{"folded":')) {
+      const marker = JSON.parse(line) as { folded: string };
+      if (planText !== undefined && marker.folded === digest(planText)) changes.length = 0;
+      return;
+    }
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      if (i === lines.length - 1) return; // torn last line (no newline after it)
+      throw new PlanFormatError(`${source}: line ${i + 1} is not JSON`);
+    }
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const header = (typeof e.header === 'object' && e.header !== null ? e.header : {}) as Record<string, unknown>;
+    if (typeof e.plan !== 'string' || !Array.isArray(e.objects) || !Array.isArray(header.runs) || typeof header.lastStep !== 'number') {
+      throw new PlanFormatError(`${source}: line ${i + 1} is not a journal entry`);
+    }
+    if (e.plan === planId) changes.push({ planId: e.plan, header: header as unknown as PlanChange['header'], objects: e.objects as PlanChange['objects'] });
+  });
+  return changes;
+}
+
+function replay(plan: Plan, changes: readonly PlanChange[], source: string): Plan {
+  if (!changes.length) return plan;
+  const byKey = indexByKey(plan);
+  for (const c of changes) {
+    try {
+      applyChange(plan, c, byKey);
+    } catch (err) {
+      throw new PlanFormatError(`${source}: ${(err as Error).message}`);
+    }
+  }
+  return plan;
+}
+
+/**
+ * A plan kept in a local file, with an append-only journal beside it (`<file>.journal`).
+ *
+ * Saves are atomic: write a temporary file in the same directory, fsync it, rename it over the
+ * plan, fsync the directory, then remove the journal. A record appends one line to the journal
+ * and fsyncs it. Loading reads the plan and applies the journal's lines; the next save folds
+ * them into the plan. Before the rename, a save appends to the journal a fold marker with the
+ * digest of the new plan text: a journal left behind by a process that died between the rename
+ * and the removal is then known to be folded already.
  */
 export class FilePlanStore implements PlanStore {
   readonly description: string;
+  readonly journal: string;
+  private journalKnown = false;
 
   constructor(readonly file: string) {
     this.description = file;
+    this.journal = `${file}.journal`;
   }
 
   async load(): Promise<Plan | undefined> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    return parsePlan(text, this.file);
+    const text = await readIfExists(this.file);
+    if (text === undefined) return undefined;
+    const plan = parsePlan(text, this.file);
+    const journal = await readIfExists(this.journal);
+    return journal === undefined ? plan : replay(plan, parseJournal(journal, this.journal, plan.planId, text), this.journal);
   }
 
   async save(plan: Plan): Promise<void> {
     const dir = path.dirname(path.resolve(this.file));
+    const text = serializePlan(plan);
+    if (this.journalKnown || (await exists(this.journal))) await this.append(JSON.stringify({ folded: digest(text) }) + '\n');
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(serializePlan(plan), 'utf8');
+      await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -95,6 +171,46 @@ export class FilePlanStore implements PlanStore {
       throw err;
     }
     await syncDir(dir);
+    await fs.rm(this.journal, { force: true });
+    await syncDir(dir);
+    this.journalKnown = false;
+  }
+
+  async record(change: PlanChange): Promise<void> {
+    await this.append(serializeChange(change));
+  }
+
+  private async append(line: string): Promise<void> {
+    const handle = await fs.open(this.journal, 'a', 0o600);
+    try {
+      await handle.write(line, null, 'utf8');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    if (!this.journalKnown) {
+      // A new journal's directory entry must be durable too.
+      await syncDir(path.dirname(path.resolve(this.journal)));
+      this.journalKnown = true;
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
@@ -110,27 +226,37 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** A plan kept in memory (tests). Stores a serialised copy, like a remote store would. */
+/** A plan kept in memory (tests, benchmarks): a serialised copy and a journal, like the file store. */
 export class MemoryPlanStore implements PlanStore {
   readonly description = 'memory';
   private text: string | undefined;
+  private journal: string[] = [];
   saves = 0;
+  records = 0;
 
   constructor(plan?: Plan) {
     if (plan) this.text = serializePlan(plan);
   }
 
   async load(): Promise<Plan | undefined> {
-    return this.text === undefined ? undefined : parsePlan(this.text, 'memory');
+    return this.peek();
   }
 
   async save(plan: Plan): Promise<void> {
     this.text = serializePlan(plan);
+    this.journal = [];
     this.saves++;
   }
 
-  /** The stored document, parsed (a copy). */
+  async record(change: PlanChange): Promise<void> {
+    this.journal.push(serializeChange(change));
+    this.records++;
+  }
+
+  /** The stored plan with its journal applied (a copy). */
   peek(): Plan | undefined {
-    return this.text === undefined ? undefined : parsePlan(this.text, 'memory');
+    if (this.text === undefined) return undefined;
+    const plan = parsePlan(this.text, 'memory');
+    return replay(plan, parseJournal(this.journal.join(''), 'memory journal', plan.planId), 'memory journal');
   }
 }

@@ -9,6 +9,18 @@ export const PLAN_VERSION = 1;
 
 export type ObjectKind = 'index' | 'foreignKey' | 'trigger';
 
+/** Key of a table inside maps: unambiguous whatever characters the names contain. */
+export function tableKey(database: string, table: string): string {
+  return JSON.stringify([database, table]);
+}
+
+export function objectKey(kind: ObjectKind, database: string, table: string, name: string): string {
+  return `${kind}:${JSON.stringify([database, table, name])}`;
+}
+
+/** Every kind, in the order apply restores them (defer drops them in the reverse order). */
+export const OBJECT_KINDS: readonly ObjectKind[] = ['index', 'foreignKey', 'trigger'];
+
 /**
  * - captured:  read from the server, not touched yet
  * - pending:   to be handled by the current defer or apply run
@@ -160,6 +172,8 @@ export type PlanPhase = 'captured' | 'deferring' | 'deferred' | 'applying' | 'ap
 export interface PlanRun {
   readonly number: number;
   readonly action: 'defer' | 'apply';
+  /** The kinds the run works on; absent: every kind (plans written before runs had kinds). */
+  readonly kinds?: readonly ObjectKind[];
   readonly startedAt: string;
   finishedAt?: string;
   calls: number;
@@ -218,16 +232,27 @@ export interface Counts {
   readonly running: number;
 }
 
+/** Counts of one kind of object over the whole plan. */
+export interface KindCounts extends Counts {
+  /** Dropped by a defer and not restored since (not on the server, waiting for an apply). */
+  readonly deferred: number;
+}
+
 export interface RunResult {
   readonly action: 'defer' | 'apply';
   readonly planId: string;
   readonly run: number;
   readonly phase: PlanPhase;
-  /** True when every object of the plan has been handled; false when the call ran out of time. */
+  /** The kinds this run works on. */
+  readonly kinds: readonly ObjectKind[];
+  /** True when every object of the run's kinds has been handled; false when the call ran out of time. */
   readonly done: boolean;
   /** done and nothing failed. */
   readonly ok: boolean;
+  /** Objects of the run's kinds. */
   readonly counts: Counts;
+  /** Every kind of the plan, whether this run works on it or not (e.g. triggers still deferred). */
+  readonly byKind: Readonly<Record<ObjectKind, KindCounts>>;
   readonly failed: readonly FailedObject[];
   readonly running: readonly RunningObject[];
   /** Foreign keys not restored because of orphan rows (also listed in `failed`). */
@@ -246,10 +271,24 @@ export interface VerifiedObject extends ObjectRef {
   readonly sample?: readonly SampleRow[];
 }
 
+export interface VerifyCounts {
+  readonly total: number;
+  readonly ok: number;
+  readonly missing: number;
+  readonly different: number;
+  readonly orphans: number;
+  readonly order: number;
+}
+
 export interface VerifyResult {
   readonly planId: string;
+  /** The kinds compared with the server. */
+  readonly kinds: readonly ObjectKind[];
   readonly ok: boolean;
-  readonly counts: { readonly total: number; readonly ok: number; readonly missing: number; readonly different: number; readonly orphans: number; readonly order: number };
+  /** Objects of the verified kinds. */
+  readonly counts: VerifyCounts;
+  /** Per verified kind. */
+  readonly byKind: Readonly<Partial<Record<ObjectKind, VerifyCounts>>>;
   /** Objects whose status is not ok. */
   readonly problems: readonly VerifiedObject[];
   /** Secondary objects on the server that the plan does not list (information only). */

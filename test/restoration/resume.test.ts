@@ -148,8 +148,10 @@ describe('interrupted runs converge', () => {
     child.kill('SIGKILL');
     expect(await exited).toBeNull();
 
-    // The plan on disk is a complete document, with the ALTER recorded as started.
-    const saved = parsePlan(fs.readFileSync(plan, 'utf8'));
+    // The plan on disk is a complete document; the journal beside it has the ALTER recorded as started.
+    expect(parsePlan(fs.readFileSync(plan, 'utf8')).objects.some((o) => o.step)).toBe(false);
+    expect(fs.readFileSync(`${plan}.journal`, 'utf8')).toMatch(/"state":"restoring","step":\{"id":"s\d+","action":"create","sql":"ALTER TABLE `[^`]+`\.`big` ADD/);
+    const saved = (await new FilePlanStore(plan).load())!;
     expect(saved.objects.some((o) => o.table === 'big' && o.state === 'restoring' && o.step)).toBe(true);
 
     // While the second run works, never two tagged ALTERs on `big` at once.
@@ -175,6 +177,8 @@ describe('interrupted runs converge', () => {
     if (process.env.DEBUG_RESUME) process.stderr.write(err);
     expect(maxConcurrent).toBeLessThanOrEqual(1);
     expect(await schemaSnapshot([db])).toEqual(before);
+    // Folded into the plan at the end of the run: no journal left.
+    expect(fs.existsSync(`${plan}.journal`)).toBe(false);
     const final = parsePlan(fs.readFileSync(plan, 'utf8'));
     expect(final.phase).toBe('applied');
     expect(final.objects.every((o) => o.state === 'restored' && !o.step)).toBe(true);

@@ -1,10 +1,10 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   FilePlanStore,
   MemoryPlanStore,
-  PLAN_VERSION,
   Plan,
   PlanFormatError,
   grantStatements,
@@ -13,8 +13,12 @@ import {
   parseTargetUrl,
   quoteAccount,
   quoteId,
+  parsePlan,
+  serializeChange,
   statementTag,
 } from '../../lib/restoration';
+import { PlanState } from '../../lib/restoration/plan-state';
+import { widePlan } from './plan-fixtures';
 import { splitTriggerStatement, withTriggerOrder } from '../../lib/restoration/sql';
 import { normalizeRule } from '../../lib/restoration/compare';
 import type { Connection } from 'mysql2/promise';
@@ -129,24 +133,30 @@ describe('privileges', () => {
   });
 });
 
-describe('plan stores', () => {
-  const plan: Plan = {
-    format: 'dms-restore-plan',
-    version: PLAN_VERSION,
-    planId: 'abcdef',
-    createdAt: '2024-01-01T00:00:00.000Z',
-    updatedAt: '2024-01-01T00:00:00.000Z',
-    server: { flavor: 'mariadb', version: '10.11.6-MariaDB', versionNumber: [10, 11, 6], aurora: null, features: { ignoredIndexes: true, invisibleIndexes: false, functionalIndexes: false } },
-    databases: ['app'],
-    phase: 'captured',
-    lastStep: 0,
-    runs: [],
-    objects: [],
-  };
+/** A two-table plan saved in `dir`, and its state. */
+async function savedPlan(dir: string): Promise<{ file: string; store: FilePlanStore; p: Plan; state: PlanState }> {
+  const file = path.join(dir, 'plan.json');
+  const store = new FilePlanStore(file);
+  const p = widePlan(2);
+  await store.save(p);
+  return { file, store, p, state: new PlanState(p) };
+}
 
-  it('file store: atomic whole-document saves, no temporary file left', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
+/** Runs `fn` in a new temporary directory, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
+  try {
+    await fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('plan stores', () => {
+  const plan: Plan = { ...widePlan(0), planId: 'abcdef' };
+
+  it('file store: atomic whole-document saves, no temporary file left', () =>
+    inTempDir(async (dir) => {
       const file = path.join(dir, 'plan.json');
       const store = new FilePlanStore(file);
       expect(await store.load()).toBeUndefined();
@@ -154,14 +164,74 @@ describe('plan stores', () => {
       await store.save({ ...plan, phase: 'deferred' });
       expect(await store.load()).toEqual({ ...plan, phase: 'deferred' });
       expect(fs.readdirSync(dir)).toEqual(['plan.json']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('refuses documents of another format or version', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-store-'));
-    try {
+  it('file store: a record appends what changed to the journal; load applies it; the next save folds it into the plan', () =>
+    inTempDir(async (dir) => {
+      const file = path.join(dir, 'plan.json');
+      const store = new FilePlanStore(file);
+      const big = widePlan(2500);
+      await store.save(big);
+      const written = fs.readFileSync(file, 'utf8');
+      const inode = fs.statSync(file).ino;
+
+      const state = new PlanState(big);
+      state.beginStep([big.objects[7]], 'create', 'ALTER TABLE `app`.`t1` ADD KEY `x` (`a`)');
+      await store.record(state.take());
+      state.settle(big.objects[8], 'restored');
+      await store.record(state.take());
+
+      // 10,000 objects, 5 MB of plan: two records append a few hundred bytes, the plan file is untouched.
+      expect(big.objects).toHaveLength(10000);
+      expect(fs.statSync(store.journal).size).toBeLessThan(2000);
+      expect(fs.statSync(file).ino).toBe(inode);
+      expect(fs.readFileSync(file, 'utf8')).toBe(written);
+      const loaded = (await store.load())!;
+      expect(loaded.objects[7]).toMatchObject({ state: 'restoring', step: { id: 's1', action: 'create' } });
+      expect(loaded.objects[8]).toMatchObject({ state: 'restored' });
+      expect(loaded.lastStep).toBe(1);
+      expect(loaded).toEqual(big);
+
+      await store.save(loaded);
+      expect(fs.readdirSync(dir)).toEqual(['plan.json']);
+      expect(parsePlan(fs.readFileSync(file, 'utf8'))).toEqual(big);
+    }));
+
+  it('file store journal: a line cut short at the end is ignored, lines of another plan too; a bad line elsewhere is an error', () =>
+    inTempDir(async (dir) => {
+      const { store, p, state } = await savedPlan(dir);
+      state.settle(p.objects[0], 'dropped');
+      const line = serializeChange(state.take());
+      const other = line.replace(`"plan":"${p.planId}"`, '"plan":"0ther"').replace('"state":"dropped"', '"state":"failed"');
+      fs.writeFileSync(store.journal, other + line + line.slice(0, 40));
+      expect((await store.load())!.objects[0].state).toBe('dropped');
+      fs.writeFileSync(store.journal, line.slice(0, 40) + '\n' + line);
+      await expect(store.load()).rejects.toThrow(`${store.journal}: line 1 is not JSON`);
+      fs.writeFileSync(store.journal, '{"plan":"x"}\n');
+      await expect(store.load()).rejects.toThrow(/line 1 is not a journal entry/);
+    }));
+
+  it('file store: a journal left by a process that died after writing the plan, before removing the journal, is not applied again', () =>
+    inTempDir(async (dir) => {
+      const { file, store, p, state } = await savedPlan(dir);
+      state.beginStep([p.objects[0]], 'create', 'ALTER ...');
+      await store.record(state.take());
+      // The statement ended and the call saved the plan; the process died before the journal went.
+      state.endStep([p.objects[0]], ['pending']);
+      state.settle(p.objects[0], 'restored');
+      const journal = fs.readFileSync(store.journal, 'utf8');
+      await store.save(p);
+      const marker = `{"folded":"${createHash('sha256').update(fs.readFileSync(file, 'utf8')).digest('hex')}"}\n`;
+      fs.writeFileSync(store.journal, journal + marker);
+      expect((await store.load())!.objects[0]).toMatchObject({ state: 'restored' });
+      expect((await store.load())!.objects[0].step).toBeUndefined();
+      // Died before the rename: the marker does not name the plan on disk, the journal applies.
+      fs.writeFileSync(store.journal, journal + '{"folded":"0000"}\n');
+      expect((await store.load())!.objects[0]).toMatchObject({ state: 'restoring', step: { id: 's1' } });
+    }));
+
+  it('refuses documents of another format or version', () =>
+    inTempDir(async (dir) => {
       const file = path.join(dir, 'plan.json');
       fs.writeFileSync(file, JSON.stringify({ ...plan, version: 99 }));
       await expect(new FilePlanStore(file).load()).rejects.toThrow(PlanFormatError);
@@ -170,17 +240,17 @@ describe('plan stores', () => {
       await expect(new FilePlanStore(file).load()).rejects.toThrow(/not a restoration plan/);
       fs.writeFileSync(file, 'not json');
       await expect(new FilePlanStore(file).load()).rejects.toThrow(/not JSON/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('memory store keeps a copy', async () => {
+  it('memory store keeps a copy and a journal', async () => {
     const store = new MemoryPlanStore();
     await store.save(plan);
     const loaded = await store.load();
     expect(loaded).toEqual(plan);
     expect(loaded).not.toBe(plan);
     expect(store.saves).toBe(1);
+    await store.record({ planId: plan.planId, header: { updatedAt: 'later', phase: 'deferring', lastStep: 3, runs: [] }, objects: [] });
+    expect(store.peek()).toEqual({ ...plan, updatedAt: 'later', phase: 'deferring', lastStep: 3 });
+    expect(store.records).toBe(1);
   });
 });
