@@ -61,9 +61,9 @@ export interface ServerlessReplicationProps {
  * One DMS Serverless replication (AWS::DMS::ReplicationConfig): the same endpoints, table mapping
  * and settings as a replication task, with capacity in DCUs instead of an instance.
  *
- * DMS Serverless uses the service-linked role AWSServiceRoleForDMSServerless, which DMS creates
- * itself on the first CreateReplicationConfig of the account (README "DMS Serverless"): the
- * deploying role needs iam:CreateServiceLinkedRole for it, and this construct does not create it.
+ * DMS Serverless works through the account's service-linked role AWSServiceRoleForDMSServerless
+ * (managed policy AWSDMSServerlessServiceRolePolicy); this construct does not create it, it exists
+ * once per account (README "DMS Serverless", "The service-linked role").
  */
 export class ServerlessReplication extends Resource implements ec2.IConnectable {
   /** The ARN built from the resource identifier, without a reference to the resource (for policies the replication depends on). */
