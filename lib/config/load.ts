@@ -91,7 +91,7 @@ export function selectEnvironment(environments: readonly EnvironmentConfig[], na
 
 /** The DMS identifier of the replication instance: explicit, or `dms-<environment>`. */
 export function instanceIdentifier(env: Pick<EnvironmentConfig, 'name' | 'replicationInstance'>): string {
-  return env.replicationInstance.identifier ?? `dms-${env.name}`;
+  return env.replicationInstance?.identifier ?? `dms-${env.name}`;
 }
 
 /** The DMS resource identifier of a task: explicit, or `<environment>-<task>`. */

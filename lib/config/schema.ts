@@ -143,6 +143,68 @@ export const replicationInstanceSchema = z.strictObject({
   autoMinorVersionUpgrade: z.boolean().default(false),
 });
 
+/**
+ * The DCU values DMS Serverless accepts for MinCapacityUnits and MaxCapacityUnits (DMS API
+ * Reference, "ComputeConfig": "The list of valid DCU values includes 1, 2, 4, 8, 16, 32, 64, 128,
+ * 192, 256, and 384"; one DCU is 2 GB of RAM).
+ */
+export const DMS_SERVERLESS_CAPACITY_UNITS = [1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384] as const;
+
+const capacityUnits = z
+  .number()
+  .int()
+  .refine((value) => (DMS_SERVERLESS_CAPACITY_UNITS as readonly number[]).includes(value), {
+    message: `must be one of the DCU values of the DMS API Reference (ComputeConfig): ${DMS_SERVERLESS_CAPACITY_UNITS.join(', ')}`,
+  });
+
+/**
+ * DMS Serverless capacity (AWS::DMS::ReplicationConfig ComputeConfig): one serverless replication
+ * per task instead of a replication instance. Only the ComputeConfig fields that apply are accepted;
+ * what belongs to an instance (class, storage, engine version) is refused by the environment check.
+ */
+export const serverlessReplicationSchema = z
+  .strictObject({
+    /** The only DCU field DMS requires. */
+    maxCapacityUnits: capacityUnits,
+    /** DMS scales down to it when the source is idle. Default: DMS's own minimum, 1 DCU. */
+    minCapacityUnits: capacityUnits.optional(),
+    /** Default: true for an environment marked production, false otherwise. */
+    multiAz: z.boolean().optional(),
+    /** Not allowed with multiAz true (ComputeConfig: "You can't set this parameter if the MultiAZ parameter is set to true"). */
+    availabilityZone: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: 'must be an Availability Zone name such as eu-west-1a' }).optional(),
+    /** Key DMS encrypts the replication's data with. Default: DMS's default key of the account and region. */
+    kmsKeyArn: kmsKeyArn.optional(),
+    preferredMaintenanceWindow: pattern(MAINTENANCE_WINDOW, 'a window like sun:03:00-sun:04:00').optional(),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.minCapacityUnits !== undefined && settings.minCapacityUnits > settings.maxCapacityUnits) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minCapacityUnits'],
+        message: `${settings.minCapacityUnits} is above maxCapacityUnits ${settings.maxCapacityUnits}`,
+      });
+    }
+    if (settings.multiAz === true && settings.availabilityZone !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['availabilityZone'],
+        message: `"${settings.availabilityZone}" cannot be set with multiAz true (DMS API Reference, ComputeConfig)`,
+      });
+    }
+  });
+
+export const replicationSchema = z.strictObject({ serverless: serverlessReplicationSchema });
+
+/** Fields of replicationInstance that have no meaning for DMS Serverless, and what replaces them. */
+const INSTANCE_ONLY_FIELDS: Readonly<Record<string, string>> = {
+  instanceClass: 'capacity is replication.serverless.minCapacityUnits / maxCapacityUnits (DCUs)',
+  allocatedStorageGiB: 'DMS Serverless provisions its own storage',
+  engineVersion: 'DMS Serverless manages the engine version',
+  autoMinorVersionUpgrade: 'DMS Serverless manages the engine version',
+  identifier: 'a serverless replication is named after its task',
+  taskLogRetentionDays: 'not used by the serverless stack yet',
+};
+
 export const migrationTypes = ['full-load', 'cdc', 'full-load-and-cdc'] as const;
 
 /** Task-setting overrides: a JSON object merged over the typed defaults, validated in lib/dms/task-settings. */
@@ -179,13 +241,33 @@ export const environmentSchema = z
     createAccountRoles: z.boolean(),
     source: sourceSchema,
     target: targetSchema,
-    replicationInstance: replicationInstanceSchema,
+    /** Required unless replication.serverless is set. */
+    replicationInstance: replicationInstanceSchema.optional(),
+    /** DMS Serverless instead of a replication instance. */
+    replication: replicationSchema.optional(),
     tasks: z.array(taskSchema).min(1),
     monitoring: monitoringSchema,
     restoration: restorationSchema,
     ...changeSafetyShape,
   })
   .superRefine((env, ctx) => {
+    if (env.replication?.serverless && env.replicationInstance) {
+      // Name each instance-only field the operator set, with what replaces it.
+      // Fields with a schema default are in the parsed value whether set or not: leave them out of the message.
+      const defaulted = new Set(['allocatedStorageGiB', 'taskLogRetentionDays', 'autoMinorVersionUpgrade']);
+      const set = Object.keys(env.replicationInstance).filter(
+        (key) => !defaulted.has(key) && (env.replicationInstance as Record<string, unknown>)[key] !== undefined,
+      );
+      const details = set.map((key) => `${key} = ${JSON.stringify((env.replicationInstance as Record<string, unknown>)[key])}${INSTANCE_ONLY_FIELDS[key] ? ` (${INSTANCE_ONLY_FIELDS[key]})` : ''}`);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replicationInstance'],
+        message: `does not apply with replication.serverless: remove it (${details.join('; ')})`,
+      });
+    }
+    if (!env.replication?.serverless && !env.replicationInstance) {
+      ctx.addIssue({ code: 'custom', path: ['replicationInstance'], message: 'is required unless replication.serverless is set' });
+    }
     const seen = new Map<string, number>();
     env.tasks.forEach((task, index) => {
       const first = seen.get(task.name);
@@ -214,3 +296,4 @@ export type TargetSettings = z.output<typeof targetSchema>;
 export type ReplicationInstanceSettings = z.output<typeof replicationInstanceSchema>;
 export type TaskSettingsConfig = z.output<typeof taskSchema>;
 export type MigrationType = (typeof migrationTypes)[number];
+export type ServerlessReplicationSettings = z.output<typeof serverlessReplicationSchema>;

@@ -7,3 +7,4 @@ export * from './replication-task';
 export * from './subnet-group';
 export * from './task-settings';
 export * from './secret-access';
+export * from './replication-config';

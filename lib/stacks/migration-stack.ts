@@ -102,6 +102,14 @@ export class MigrationStack extends Stack {
     }
 
     const instanceSettings = config.replicationInstance;
+    if (!instanceSettings) {
+      // The schema admits replication.serverless (lib/config/schema.ts) and lib/dms/replication-config.ts
+      // builds one serverless replication, but the runbook, deploy control, assessment and alarms of this
+      // stack are built on replication tasks: refuse rather than deploy a migration without them.
+      throw new Error(
+        `${config.configFile}: environment "${config.name}": replication.serverless: this stack does not build DMS Serverless environments yet (no runbook, deploy control or alarms for a ReplicationConfig); use replicationInstance for now (README "DMS Serverless")`,
+      );
+    }
     this.replicationInstance = new ReplicationInstance(this, 'ReplicationInstance', {
       vpc: this.vpc,
       subnetGroup,

@@ -25,8 +25,8 @@ describe('the example environments', () => {
     expect(devEnv.target.sslMode).toBe('verify-full');
     expect(devEnv.target.certificateArn).toMatch(/^arn:aws:dms:eu-west-1:111111111111:cert:/);
     expect(devEnv.source.sslMode).toBe('require');
-    expect(devEnv.replicationInstance.taskLogRetentionDays).toBe(180);
-    expect(devEnv.replicationInstance.autoMinorVersionUpgrade).toBe(false);
+    expect(devEnv.replicationInstance?.taskLogRetentionDays).toBe(180);
+    expect(devEnv.replicationInstance?.autoMinorVersionUpgrade).toBe(false);
     expect(devEnv.tasks[0].settings).toEqual({});
     expect(prodEnv.production).toBe(true);
     expect(instanceIdentifier(prodEnv)).toBe('dms-prod');
@@ -110,7 +110,7 @@ describe('fails with a message naming file, environment, field and value', () =>
   });
   test('accepts a well-formed class the DMS table does not list (the construct warns)', () => {
     const [env] = parseEnvironments(dev({ replicationInstance: { instanceClass: 'dms.r7i.large' } }), 'cdk.json', '/project');
-    expect(env.replicationInstance.instanceClass).toBe('dms.r7i.large');
+    expect(env.replicationInstance?.instanceClass).toBe('dms.r7i.large');
   });
   test('fails on an engine version the release notes do not list', () => {
     expect(errorFor(dev({ replicationInstance: { engineVersion: '3.9.9' } }))).toBe(
@@ -228,5 +228,47 @@ describe('migrating and assessment', () => {
     expect(errorFor(dev({ assessment: { timeoutMinutes: 2000 } }))).toBe('cdk.json: environment "dev": assessment.timeoutMinutes: must be at most 1440 (got 2000)');
     expect(errorFor(dev({ assessment: { acceptWarning: true } }))).toBe('cdk.json: environment "dev": assessment.acceptWarning: unknown key (not in the schema; check the spelling)');
     expect(errorFor(dev({ migrating: 'yes' }))).toBe('cdk.json: environment "dev": migrating: must be a boolean (got "yes")');
+  });
+});
+
+describe('DMS Serverless (replication.serverless)', () => {
+  const serverless = (settings: Json, patch: Json = {}) =>
+    dev({ replicationInstance: undefined, replication: { serverless: settings }, ...patch });
+
+  test('parses, with multiAz left to the production default', () => {
+    const [env] = parseEnvironments(serverless({ minCapacityUnits: 2, maxCapacityUnits: 16 }), 'cdk.json', '/project');
+    expect(env.replicationInstance).toBeUndefined();
+    expect(env.replication?.serverless).toEqual({ minCapacityUnits: 2, maxCapacityUnits: 16 });
+    // The identifier that names the subnet group stays derived from the environment.
+    expect(instanceIdentifier(env)).toBe('dms-dev');
+  });
+  test('refuses a DCU value DMS does not list, naming environment, field and value', () => {
+    expect(errorFor(serverless({ maxCapacityUnits: 12 }))).toBe(
+      'cdk.json: environment "dev": replication.serverless.maxCapacityUnits: must be one of the DCU values of the DMS API Reference (ComputeConfig): 1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384 (got 12)',
+    );
+  });
+  test('refuses a minimum above the maximum', () => {
+    expect(errorFor(serverless({ minCapacityUnits: 32, maxCapacityUnits: 8 }))).toBe(
+      'cdk.json: environment "dev": replication.serverless.minCapacityUnits: 32 is above maxCapacityUnits 8 (got 32)',
+    );
+  });
+  test('refuses an Availability Zone with multiAz true', () => {
+    expect(errorFor(serverless({ maxCapacityUnits: 8, multiAz: true, availabilityZone: 'eu-west-1a' }))).toMatch(
+      /replication\.serverless\.availabilityZone: "eu-west-1a" cannot be set with multiAz true/,
+    );
+  });
+  test('refuses instance options (instance class, engine version) with serverless, naming them and their values', () => {
+    const message = errorFor(dev({ replication: { serverless: { maxCapacityUnits: 8 } } }));
+    expect(message).toMatch(/^cdk\.json: environment "dev": replicationInstance: does not apply with replication\.serverless: remove it \(/);
+    expect(message).toContain('instanceClass = "dms.t3.medium" (capacity is replication.serverless.minCapacityUnits / maxCapacityUnits (DCUs))');
+    expect(message).toContain('engineVersion = "3.5.4" (DMS Serverless manages the engine version)');
+  });
+  test('refuses an option that does not exist for serverless (instanceClass under replication.serverless)', () => {
+    expect(errorFor(serverless({ maxCapacityUnits: 8, instanceClass: 'dms.t3.medium' }))).toBe(
+      'cdk.json: environment "dev": replication.serverless.instanceClass: unknown key (not in the schema; check the spelling)',
+    );
+  });
+  test('requires one of replicationInstance and replication.serverless', () => {
+    expect(errorFor(dev({ replicationInstance: undefined }))).toMatch(/replicationInstance: is required unless replication\.serverless is set/);
   });
 });
