@@ -34,9 +34,13 @@ export function addIndexesSql(database: string, table: string, indexes: readonly
   return alterTableSql(database, table, indexes.map((i) => `ADD ${i.definition}`), mode);
 }
 
-/** The constraint clause: as the server printed it when captured, else rebuilt from its fields. */
+/**
+ * The constraint clause, always rebuilt from information_schema's fields rather than replayed from
+ * SHOW CREATE TABLE: MariaDB 10.11.18 prints a backtick inside an FK column name undoubled there
+ * (`ref`id` for the column ref`id), a clause the server itself then refuses with error 1064
+ * (test/restoration/names.test.ts).
+ */
 export function foreignKeyClause(fk: LiveForeignKey): string {
-  if (fk.definition) return fk.definition;
   const rules: string[] = [];
   // RESTRICT is the default: leaving it out keeps it RESTRICT when added with FK checks off.
   if (fk.onDelete !== 'RESTRICT') rules.push(`ON DELETE ${fk.onDelete}`);
