@@ -4,8 +4,8 @@ import { findTask } from '../operator/collect';
 import { loadEnvironment, parseOptions, selectTasks } from '../operator/options';
 import { AssessmentOutcome, assessmentRunName, assessmentRuns, blockingFindings, readAssessment, startAssessment } from '../orchestration/assessment';
 import { assessmentBucketName, assessmentFolder, assessmentRoleName } from '../orchestration/names';
-import { AwsClientFactory, AwsEnvironment, awsCall, connectEnvironment } from './aws';
-import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
+import { AwsClientFactory, AwsEnvironment, awsCall, connectEnvironment } from '../aws';
+import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from '../operator/io';
 
 /*
  * `assess start|status --env NAME [--task NAME] [--json]`: a premigration assessment run by hand,

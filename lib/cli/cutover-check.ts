@@ -1,5 +1,5 @@
-import { AwsClientFactory, connectEnvironment } from './aws';
-import { CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
+import { AwsClientFactory, connectEnvironment } from '../aws';
+import { CliIo, Command, EXIT_FAILED, EXIT_OK } from '../operator/io';
 import { collectStatus } from '../operator/collect';
 import { DEFAULT_MAX_LATENCY_SECONDS, DEFAULT_WINDOW_MINUTES, evaluateCutover, renderCutover } from '../operator/cutover';
 import { loadEnvironment, parseOptions, positiveNumber, selectTasks } from '../operator/options';

@@ -1,4 +1,4 @@
-import { CliError, CliIo, Command, EXIT_ERROR } from './io';
+import { CliError, CliIo, Command, EXIT_ERROR } from '../operator/io';
 
 /**
  * The operator CLI's commands. Each lives in its own module under lib/cli and is loaded only

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTableMappingsFile, formatProblem } from '../mappings';
-import { CliIo, Command, EXIT_ERROR, EXIT_FAILED, EXIT_OK } from './io';
+import { CliIo, Command, EXIT_ERROR, EXIT_FAILED, EXIT_OK } from '../operator/io';
 
 const USAGE = `usage: npm run --silent cli -- mappings validate [--strict] [--quiet] FILE...
 

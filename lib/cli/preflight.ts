@@ -1,8 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadEnvironment, parseOptions } from '../operator/options';
 import { checkSecrets, endpointSecretExpectations, PreflightFinding, SecretExpectation } from '../orchestration/preflight';
-import { AwsClientFactory, connectEnvironment } from './aws';
-import { CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
+import { AwsClientFactory, connectEnvironment } from '../aws';
+import { CliIo, Command, EXIT_FAILED, EXIT_OK } from '../operator/io';
 
 /*
  * `preflight --env NAME [--json]`: what DMS needs before a task starts, checked with the

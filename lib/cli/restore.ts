@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
+import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from '../operator/io';
 import {
   FilePlanStore,
   PlanError,

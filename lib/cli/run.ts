@@ -14,8 +14,8 @@ import { ReloadPlan, reloadPlan, reloadToken, renderReloadPlan } from '../operat
 import { runbookStateMachineName, stateMachineArn } from '../orchestration/names';
 import { RunReport } from '../orchestration/run-report';
 import { loadEnvironment, parseOptions, selectTasks } from '../operator/options';
-import { AwsClientFactory, AwsEnvironment, awsCall, awsErrorName, connectEnvironment, describeAwsError } from './aws';
-import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from './io';
+import { AwsClientFactory, AwsEnvironment, awsCall, awsErrorName, connectEnvironment, describeAwsError } from '../aws';
+import { CliError, CliIo, Command, EXIT_FAILED, EXIT_OK } from '../operator/io';
 
 /*
  * `run start|status|retry --env NAME [--task NAME]`: start, follow and retry a task's runbook

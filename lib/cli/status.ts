@@ -1,5 +1,5 @@
-import { AwsClientFactory, connectEnvironment } from './aws';
-import { CliError, CliIo, Command, EXIT_OK } from './io';
+import { AwsClientFactory, connectEnvironment } from '../aws';
+import { CliError, CliIo, Command, EXIT_OK } from '../operator/io';
 import { collectStatus } from '../operator/collect';
 import { loadEnvironment, parseOptions, positiveNumber, selectTasks } from '../operator/options';
 import { renderStatus, RenderOptions } from '../operator/render';

@@ -71,7 +71,7 @@ export const monitoringSchema = z
     cpuUtilizationPercent: z.number().min(1).max(100).default(DEFAULT_CPU_UTILIZATION_PERCENT),
     /**
      * FreeableMemory alarm: below this percent of the instance class's memory for 15 minutes.
-     * Default 10. The class's memory comes from the instance-class table in lib/dms/catalog.ts
+     * Default 10. The class's memory comes from the instance-class table in lib/config/dms-catalog.ts
      * (AWS DMS user guide, "Choosing the right AWS DMS replication instance for your migration").
      * Source: project choice; DMS caches changes in memory and spills them to disk when memory
      * runs out, which is when CDC latency climbs. AWS: FreeableMemory "is not a indication of the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkEngineVersion, checkInstanceClass, isoToday, SslEngine, SslModeValue, unsupportedSslMode } from '../dms/catalog';
+import { checkEngineVersion, checkInstanceClass, isoToday, SslEngine, SslModeValue, unsupportedSslMode } from './dms-catalog';
 import { changeSafetyShape } from './change-safety';
 import { monitoringSchema } from './monitoring';
 import { restorationSchema } from './restoration';
@@ -34,7 +34,7 @@ const port = z.number().int().min(1).max(65535);
 
 /**
  * An endpoint's sslMode: one of DMS's modes that the "Using SSL with AWS DMS" table does not mark
- * "Not supported" for the engine; the message of a refused mode quotes the table (lib/dms/catalog).
+ * "Not supported" for the engine; the message of a refused mode quotes the table (lib/config/dms-catalog).
  */
 function sslModeSchema(engine: SslEngine, defaultMode: SslModeValue) {
   return z
@@ -113,13 +113,13 @@ export const replicationInstanceSchema = z.strictObject({
     .regex(DMS_IDENTIFIER, { message: 'must start with a letter and contain only letters, digits and single hyphens' })
     .regex(/^[a-z0-9-]+$/, { message: 'must be lowercase (DMS stores it lowercase and the metric dimensions use that form)' })
     .optional(),
-  /** A class from the DMS instance-class table (lib/dms/catalog.ts); a near miss is refused with "did you mean". */
+  /** A class from the DMS instance-class table (lib/config/dms-catalog.ts); a near miss is refused with "did you mean". */
   instanceClass: z.string().superRefine((value, ctx) => {
     const check = checkInstanceClass(value);
     if (check.kind === 'invalid') ctx.addIssue({ code: 'custom', message: check.message });
   }),
   allocatedStorageGiB: z.number().int().min(5).max(6144).default(100),
-  /** A version from the DMS release notes' table (lib/dms/catalog.ts). */
+  /** A version from the DMS release notes' table (lib/config/dms-catalog.ts). */
   engineVersion: z.string().superRefine((value, ctx) => {
     const check = checkEngineVersion(value, isoToday());
     if (check.kind === 'invalid') ctx.addIssue({ code: 'custom', message: check.message });

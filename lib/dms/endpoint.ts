@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DMS_IDENTIFIER } from '../config/schema';
-import { SslEngine, unsupportedSslMode } from './catalog';
+import { SslEngine, unsupportedSslMode } from '../config/dms-catalog';
 import { grantSecretRead } from './secret-access';
 
 export type EndpointType = 'source' | 'target';

@@ -1,5 +1,5 @@
 export * from './account-roles';
-export * from './catalog';
+export * from '../config/dms-catalog';
 export * from './endpoint';
 export * from './metrics';
 export * from './replication-instance';

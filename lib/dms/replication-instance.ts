@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DMS_IDENTIFIER } from '../config/schema';
-import { checkEngineVersion, checkInstanceClass, isoToday } from './catalog';
+import { checkEngineVersion, checkInstanceClass, isoToday } from '../config/dms-catalog';
 import { dmsMetric, INSTANCE_DIMENSION, InstanceMetric } from './metrics';
 import { IReplicationSubnetGroup } from './subnet-group';
 
@@ -113,7 +113,7 @@ export interface ReplicationInstanceProps {
   readonly subnetGroup: IReplicationSubnetGroup;
   /** For example `dms.r6i.large`. */
   /**
-   * For example `dms.r6i.large`: a class from the DMS instance-class table (lib/dms/catalog.ts).
+   * For example `dms.r6i.large`: a class from the DMS instance-class table (lib/config/dms-catalog.ts).
    * A class that cannot exist fails; one the table does not list is a warning.
    */
   readonly instanceClass: string;
@@ -259,7 +259,7 @@ export class ReplicationInstance extends ReplicationInstanceBase {
   }
 }
 
-/** Fails on a class or version that cannot exist; warns on one DMS may refuse (lib/dms/catalog.ts). */
+/** Fails on a class or version that cannot exist; warns on one DMS may refuse (lib/config/dms-catalog.ts). */
 function checkClassAndVersion(scope: Construct, instanceClass: string, engineVersion: string): void {
   if (!Token.isUnresolved(instanceClass)) {
     const check = checkInstanceClass(instanceClass);

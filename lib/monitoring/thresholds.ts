@@ -1,6 +1,6 @@
 import { formatZodIssue } from '../config/load';
 import { MonitoringSettings, MonitoringSettingsInput, monitoringSchema } from '../config/monitoring';
-import { BYTES_PER_GIB, checkInstanceClass } from '../dms/catalog';
+import { BYTES_PER_GIB, checkInstanceClass } from '../config/dms-catalog';
 
 /** The thresholds of an instance's alarms, in the metrics' own units. */
 export interface InstanceThresholds {
@@ -53,7 +53,7 @@ export interface InstanceThresholdContext {
 
 /**
  * The instance thresholds: FreeableMemory and AvailableMemory from their explicit byte values or
- * from the instance class's memory (lib/dms/catalog.ts), FreeStorageSpace from the allocated storage.
+ * from the instance class's memory (lib/config/dms-catalog.ts), FreeStorageSpace from the allocated storage.
  */
 export function resolveInstanceThresholds(settings: MonitoringSettings, context: InstanceThresholdContext): InstanceThresholds {
   if (!Number.isFinite(context.allocatedStorageGiB) || context.allocatedStorageGiB <= 0) {
@@ -91,7 +91,7 @@ function memoryThreshold(
   }
   if (memory === undefined) {
     throw new MonitoringConfigError(
-      `${context.where}: monitoring.${field}Bytes: instance class "${context.instanceClass}" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.${field}Bytes explicitly`,
+      `${context.where}: monitoring.${field}Bytes: instance class "${context.instanceClass}" is not in the DMS instance-class table (lib/config/dms-catalog.ts), so its memory is unknown: set monitoring.${field}Bytes explicitly`,
     );
   }
   return Math.floor((memory * percent) / 100);

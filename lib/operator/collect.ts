@@ -13,8 +13,8 @@ import { alarmNamePrefix, instanceAlarmNames, taskAlarmNames } from '../monitori
 import { runbookStateMachineName, stateMachineArn } from '../orchestration/names';
 import type { RunReport } from '../orchestration/run-report';
 import { hasEverRun } from '../orchestration/task-control';
-import { awsCall, AwsEnvironment, awsErrorName, describeAwsError } from '../cli/aws';
-import { CliError } from '../cli/io';
+import { awsCall, AwsEnvironment, awsErrorName, describeAwsError } from '../aws';
+import { CliError } from './io';
 import { DeployedDefinition, deployedDefinition, taskDrift } from './drift';
 import {
   AlarmState,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, EnvironmentConfig, loadEnvironmentsFromFile, selectEnvironment, TaskSettingsConfig } from '../config';
-import { CliError, CliIo } from '../cli/io';
+import { CliError, CliIo } from './io';
 
 /** Option parsing and config loading shared by `status` and `cutover-check`. */
 

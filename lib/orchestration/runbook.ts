@@ -514,3 +514,10 @@ export class RunbookTrigger extends Construct {
     });
   }
 }
+
+/** What the migration stack builds for the post-load runbook (read by lib/nag to acknowledge its findings). */
+export interface MigrationRunbooks {
+  readonly restorationFunction: RestorationFunction;
+  readonly trigger: RunbookTrigger;
+  readonly taskRunbooks: ReadonlyArray<{ readonly name: string; readonly runbook: TaskRunbook; readonly trigger: CustomResource; readonly databases: readonly string[] }>;
+}

@@ -23,7 +23,7 @@ import { AssessmentResults } from '../orchestration/assessment-results';
 import { DeployControl, TaskBracket } from '../orchestration/deploy-control';
 import { assessmentFolder } from '../orchestration/names';
 import { endpointSecretExpectations } from '../orchestration/preflight';
-import { PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
+import { MigrationRunbooks, PreflightSecret, RestorationFunction, RunbookTrigger, TaskRunbook } from '../orchestration/runbook';
 import { taskDefinitionKey } from '../orchestration/task-change';
 import { DmsVpcRoleReadiness } from '../orchestration/vpc-role-readiness';
 import { acknowledgeFindings } from '../nag/acknowledgments';
@@ -324,12 +324,8 @@ export class MigrationStack extends Stack {
   }
 }
 
-/** What the stack builds for the post-load runbook. */
-export interface MigrationRunbooks {
-  readonly restorationFunction: RestorationFunction;
-  readonly trigger: RunbookTrigger;
-  readonly taskRunbooks: ReadonlyArray<{ readonly name: string; readonly runbook: TaskRunbook; readonly trigger: CustomResource; readonly databases: readonly string[] }>;
-}
+/** Defined in lib/orchestration (so lib/nag can read it without importing the stack); re-exported for existing importers. */
+export type { MigrationRunbooks } from '../orchestration/runbook';
 
 /** Imports a secret by ARN; a complete ARN (with the 6-character suffix) is imported exactly. */
 function importSecret(scope: Construct, id: string, arn: string): secretsmanager.ISecret {

@@ -13,8 +13,8 @@ import {
   resolveMaxAttempts,
   resolveRegion,
   verifyAccount,
-} from '../../lib/cli/aws';
-import { CliError } from '../../lib/cli/io';
+} from '../../lib/aws';
+import { CliError } from '../../lib/operator/io';
 import { loadEnvironmentsFromFile, selectEnvironment } from '../../lib/config';
 import { awsError } from './fixtures/status/aws';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CliIo } from '../../lib/cli/io';
+import { CliIo } from '../../lib/operator/io';
 import { main, usage } from '../../lib/cli/main';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -76,7 +76,7 @@ describe('engine versions (the table of "AWS DMS release notes")', () => {
     expect(checkEngineVersion('3.6.2', '2026-01-01')).toEqual({
       kind: 'warning',
       message:
-        'engine version 3.6.2 is newer than the table of AWS DMS User Guide, "AWS DMS release notes" this project was checked against (newest 3.6.1): if AWS has released it, add it to lib/dms/catalog.ts',
+        'engine version 3.6.2 is newer than the table of AWS DMS User Guide, "AWS DMS release notes" this project was checked against (newest 3.6.1): if AWS has released it, add it to lib/config/dms-catalog.ts',
     });
   });
 

@@ -408,10 +408,10 @@ describe('MigrationMonitoring: thresholds', () => {
 
   test('fails for a class the DMS table does not list without byte thresholds, naming environment and field', () => {
     expect(() => monitored({ availableMemoryBytes: 1 }, { instanceClass: 'dms.r7i.large' })).toThrow(
-      'cdk.json: environment "test": monitoring.freeableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.freeableMemoryBytes explicitly',
+      'cdk.json: environment "test": monitoring.freeableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/config/dms-catalog.ts), so its memory is unknown: set monitoring.freeableMemoryBytes explicitly',
     );
     expect(() => monitored({ freeableMemoryBytes: 1 }, { instanceClass: 'dms.r7i.large' })).toThrow(
-      'cdk.json: environment "test": monitoring.availableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.availableMemoryBytes explicitly',
+      'cdk.json: environment "test": monitoring.availableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/config/dms-catalog.ts), so its memory is unknown: set monitoring.availableMemoryBytes explicitly',
     );
   });
 

@@ -311,7 +311,7 @@ describe('monitoring config errors', () => {
   test('a class the DMS table does not list needs explicit memory thresholds (its memory is unknown)', () => {
     const environments = { dev: exampleEnvironment('dev', { replicationInstance: { instanceClass: 'dms.r7i.large' } }) };
     expect(() => buildTestApp(environments)).toThrow(
-      'cdk.json: environment "dev": monitoring.freeableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/dms/catalog.ts), so its memory is unknown: set monitoring.freeableMemoryBytes explicitly',
+      'cdk.json: environment "dev": monitoring.freeableMemoryBytes: instance class "dms.r7i.large" is not in the DMS instance-class table (lib/config/dms-catalog.ts), so its memory is unknown: set monitoring.freeableMemoryBytes explicitly',
     );
     const fixed = {
       dev: exampleEnvironment('dev', {

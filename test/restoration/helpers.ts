@@ -8,7 +8,7 @@ import {
   grantStatements,
   mysqlConnectionFactory,
 } from '../../lib/restoration';
-import { CliIo } from '../../lib/cli/io';
+import { CliIo } from '../../lib/operator/io';
 import { main } from '../../lib/cli/main';
 import { TestUser, adminConnection, createTestUser, testServer } from '../support/mariadb';
 

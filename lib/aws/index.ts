@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { EnvironmentConfig } from '../config';
-import { CliError, CliIo } from './io';
+import { CliError, CliIo } from '../operator/io';
 
 /*
  * AWS access shared by every operator command (status, cutover-check, run, ...).

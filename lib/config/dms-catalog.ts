@@ -1,4 +1,4 @@
-import { closest, didYouMean } from '../config/suggest';
+import { closest, didYouMean } from './suggest';
 
 /*
  * What the AWS DMS User Guide documents about the things this project configures: replication
@@ -141,7 +141,7 @@ export function checkEngineVersion(version: string, today: string): EngineVersio
   if (/^\d+\.\d+\.\d+$/.test(version) && major === newestMajor && minor === newestMinor && patch > newestPatch) {
     return {
       kind: 'warning',
-      message: `engine version ${version} is newer than the table of ${RELEASE_NOTES_PAGE} this project was checked against (newest ${newest.version}): if AWS has released it, add it to lib/dms/catalog.ts`,
+      message: `engine version ${version} is newer than the table of ${RELEASE_NOTES_PAGE} this project was checked against (newest ${newest.version}): if AWS has released it, add it to lib/config/dms-catalog.ts`,
     };
   }
   const versions = DMS_ENGINE_VERSIONS.map((v) => v.version);
