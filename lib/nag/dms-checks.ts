@@ -1,7 +1,14 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
+import { SSL_PAGE, supportedSslModes } from '../config/dms-catalog';
 import * as rules from './rules';
+
+/** The modes come from the SSL table: `require` is refused for MySQL-compatible targets. */
+const SSL_EXPLANATION =
+  `SslMode defaults to none: set a mode the table of ${SSL_PAGE} supports for the engine ` +
+  `(SQL Server: ${supportedSslModes('sqlserver').filter((m) => m !== 'none').join(', ')}; ` +
+  `Aurora MySQL: ${supportedSslModes('mysql').filter((m) => m !== 'none').join(', ')}) so data and credentials are encrypted in transit.`;
 
 /**
  * The project's DMS rule pack. cdk-nag's AwsSolutions pack has no DMS rules; these encode the
@@ -39,7 +46,7 @@ export class DmsChecks extends NagPack {
     });
     this.applyRule({
       info: 'The DMS endpoint connects without SSL.',
-      explanation: 'SslMode defaults to none: set require or verify-* so data and credentials are encrypted in transit.',
+      explanation: SSL_EXPLANATION,
       level: NagMessageLevel.ERROR,
       rule: rules.DMSEndpointSsl,
       node,
