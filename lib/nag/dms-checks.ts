@@ -39,7 +39,7 @@ export class DmsChecks extends NagPack {
     });
     this.applyRule({
       info: 'The DMS endpoint connects without SSL.',
-      explanation: 'SslMode defaults to none: set require or verify-* so data and credentials are encrypted in transit.',
+      explanation: 'SslMode defaults to none: set verify-full (or verify-ca where the engine supports it; MySQL targets do not support require, see the SSL table in lib/dms/catalog.ts) so data and credentials are encrypted in transit and the server is verified.',
       level: NagMessageLevel.ERROR,
       rule: rules.DMSEndpointSsl,
       node,
