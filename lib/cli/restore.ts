@@ -26,7 +26,7 @@ const USAGE = `usage: npm run --silent cli -- restore <capture|defer|apply|verif
   verify    compare the server with the plan and scan foreign keys for orphan rows
 
 options:
-  --target URL         mysql://USER:PASS@HOST:PORT (password may come from MYSQL_PWD; ?ssl=true for TLS)
+  --target URL         mysql://USER:PASS@HOST:PORT (password may come from MYSQL_PWD; TLS with host-name verification by default except on loopback; ?ssl=false turns it off, ?ssl=true forces it)
   --databases A,B      databases to capture (capture; defer without a plan); checked against the plan otherwise
   --plan FILE          the plan document (JSON)
   --concurrency N      tables worked on at once (default 2)

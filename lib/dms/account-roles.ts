@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -32,5 +33,9 @@ export class DmsAccountRoles extends Construct {
       description: 'Lets DMS write replication task logs to CloudWatch Logs',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonDMSCloudWatchLogsRole')],
     });
+    // Shared by every DMS workload of the account: deleting this stack must not break the others.
+    // README: delete them by hand (aws iam delete-role) once no DMS resource of the account is left.
+    this.vpcRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.cloudWatchLogsRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }

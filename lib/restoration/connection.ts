@@ -110,6 +110,21 @@ export interface TargetOptions {
   readonly connectTimeoutMs?: number;
 }
 
+/**
+ * TLS options with the server's identity checked as well as its chain: mysql2 verifies the host
+ * name only with `verifyIdentity: true`, so a certificate for another host signed by a trusted CA
+ * was accepted (issue 11). Neither check can be turned off through this factory.
+ */
+export function verifiedTls(ssl: ConnectionOptions['ssl']): ConnectionOptions['ssl'] {
+  if (ssl === undefined || typeof ssl === 'string') return ssl;
+  return { ...ssl, rejectUnauthorized: true, verifyIdentity: true };
+}
+
+/** True for a host that never leaves the machine (TLS is optional there). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 /** A ConnectionFactory over mysql2/promise. */
 export function mysqlConnectionFactory(target: TargetOptions): ConnectionFactory {
   return {
@@ -121,7 +136,7 @@ export function mysqlConnectionFactory(target: TargetOptions): ConnectionFactory
         port: target.port,
         user: target.user,
         password: target.password,
-        ssl: target.ssl,
+        ssl: verifiedTls(target.ssl),
         charset: 'UTF8MB4_GENERAL_CI',
         connectTimeout: target.connectTimeoutMs ?? 10000,
         supportBigNumbers: true,
@@ -154,7 +169,10 @@ export function parseTargetUrl(url: string, fallbackPassword?: string): TargetOp
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid target URL: bad port "${u.port}"`);
   const password = u.password ? decodeURIComponent(u.password) : fallbackPassword;
   const sslParam = u.searchParams.get('ssl');
-  const ssl = sslParam === 'true' || sslParam === '1' || sslParam === 'required' ? {} : undefined;
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  // TLS by default for any host but loopback; `?ssl=false` turns it off explicitly.
+  const sslOff = sslParam === 'false' || sslParam === '0';
+  const sslOn = sslParam === 'true' || sslParam === '1' || sslParam === 'required';
+  const ssl = sslOn || (!sslOff && !isLoopbackHost(host)) ? {} : undefined;
   return { host, port, user: decodeURIComponent(u.username), password, ssl };
 }

@@ -103,7 +103,9 @@ describe('foreign key rules', () => {
 
 describe('target URL', () => {
   it('parses user, password, host and port', () => {
-    expect(parseTargetUrl('mysql://admin:p%40ss@db.example.com:3307')).toEqual({ host: 'db.example.com', port: 3307, user: 'admin', password: 'p@ss', ssl: undefined });
+    expect(parseTargetUrl('mysql://admin:p%40ss@db.example.com:3307')).toEqual({ host: 'db.example.com', port: 3307, user: 'admin', password: 'p@ss', ssl: {} });
+    expect(parseTargetUrl('mysql://admin@db.example.com?ssl=false').ssl).toBeUndefined();
+    expect(parseTargetUrl('mysql://admin@127.0.0.1:3307').ssl).toBeUndefined();
   });
 
   it('takes the password from the fallback and turns TLS on', () => {
