@@ -14,6 +14,7 @@ import {
   formatRunReport,
   formatVerifyReport,
   mysqlConnectionFactory,
+  isLoopbackHost,
   parseTargetUrl,
   verify,
 } from '../restoration';
@@ -97,6 +98,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     target = parseTargetUrl(values.target, io.env.MYSQL_PWD);
   } catch (err) {
     throw new CliError(`restore: ${(err as Error).message}`);
+  }
+  if (target.ssl === undefined && !isLoopbackHost(target.host)) {
+    // The password would cross the network in clear text: say so even with --quiet.
+    io.stderr.write(`restore: warning: TLS is off for ${target.host} (?ssl=false): the password and the DDL travel unencrypted\n`);
   }
   const connections = mysqlConnectionFactory(target);
   const store = new FilePlanStore(path.resolve(io.cwd, values.plan));

@@ -13,6 +13,14 @@ describe('restore CLI usage and errors', () => {
     expect(r.stderr).toContain('exit status: 0');
   });
 
+  it('warns when TLS is turned off for a host that is not loopback, and is silent on loopback', async () => {
+    const plan = path.join(os.tmpdir(), `no-such-plan-${process.pid}.json`);
+    const remote = await cli(['restore', 'verify', '--target', 'mysql://u@db.example.internal:3306?ssl=false', '--plan', plan]);
+    expect(remote.stderr).toContain('restore: warning: TLS is off for db.example.internal (?ssl=false)');
+    const loopback = await cli(['restore', 'verify', '--target', 'mysql://u@127.0.0.1:3306', '--plan', plan]);
+    expect(loopback.stderr).not.toContain('TLS is off');
+  });
+
   it.each([
     [['restore'], 'missing subcommand'],
     [['restore', 'frobnicate', '--target', 'mysql://a@h', '--plan', 'p'], 'unknown subcommand "frobnicate"'],

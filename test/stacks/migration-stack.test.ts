@@ -111,6 +111,11 @@ test('dev creates the account-wide roles and orders the subnet group after dms-v
   const roles = template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'dms-vpc-role' } });
   const [subnetGroup] = resources(template, 'AWS::DMS::ReplicationSubnetGroup');
   expect(subnetGroup.DependsOn).toEqual(expect.arrayContaining(Object.keys(roles)));
+  // Shared by every DMS workload of the account: deleting the stack must not delete them.
+  for (const name of ['dms-vpc-role', 'dms-cloudwatch-logs-role']) {
+    const [role] = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: name } }));
+    expect({ name, deletion: role.DeletionPolicy, replace: role.UpdateReplacePolicy }).toEqual({ name, deletion: 'Retain', replace: 'Retain' });
+  }
 });
 
 test('prod, whose account has the roles already, does not create them', () => {
