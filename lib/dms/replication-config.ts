@@ -3,9 +3,10 @@ import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DMS_IDENTIFIER, DMS_SERVERLESS_CAPACITY_UNITS } from '../config/schema';
+import { DMS_SERVERLESS_CAPACITY_UNITS } from '../config/schema';
 import { MAX_TABLE_MAPPINGS_BYTES } from '../mappings/model';
 import { IEndpoint } from './endpoint';
+import { checkReplicationIdentity } from './replication-task';
 import { IReplicationSubnetGroup } from './subnet-group';
 import { buildTaskSettings, JsonObject, MigrationType } from './task-settings';
 
@@ -87,21 +88,7 @@ export class ServerlessReplication extends Resource implements ec2.IConnectable 
   constructor(scope: Construct, id: string, props: ServerlessReplicationProps) {
     super(scope, id, { physicalName: props.replicationConfigIdentifier });
     const name = props.replicationConfigIdentifier;
-    if (name.length > 255 || !DMS_IDENTIFIER.test(name)) {
-      throw new Error(`${this.node.path}: replicationConfigIdentifier "${name}" must be letters, digits and single hyphens, starting with a letter`);
-    }
-    const resourceIdentifier = props.resourceIdentifier ?? name;
-    if (resourceIdentifier.length > 31 || !DMS_IDENTIFIER.test(resourceIdentifier)) {
-      throw new Error(
-        `${this.node.path}: resourceIdentifier "${resourceIdentifier}" must be at most 31 letters, digits and single hyphens, starting with a letter`,
-      );
-    }
-    if (props.sourceEndpoint.endpointType !== 'source') {
-      throw new Error(`${this.node.path}: sourceEndpoint ${props.sourceEndpoint.endpointIdentifier} is a ${props.sourceEndpoint.endpointType} endpoint`);
-    }
-    if (props.targetEndpoint.endpointType !== 'target') {
-      throw new Error(`${this.node.path}: targetEndpoint ${props.targetEndpoint.endpointIdentifier} is a ${props.targetEndpoint.endpointType} endpoint`);
-    }
+    const resourceIdentifier = checkReplicationIdentity(this.node.path, 'replicationConfigIdentifier', { ...props, identifier: name });
     const capacity = props.capacity;
     const units = DMS_SERVERLESS_CAPACITY_UNITS as readonly number[];
     for (const [field, value] of [

@@ -195,21 +195,7 @@ export class ReplicationTask extends ReplicationTaskBase {
   constructor(scope: Construct, id: string, props: ReplicationTaskProps) {
     super(scope, id, { physicalName: props.replicationTaskIdentifier });
     const name = props.replicationTaskIdentifier;
-    if (name.length > 255 || !DMS_IDENTIFIER.test(name)) {
-      throw new Error(`${this.node.path}: replicationTaskIdentifier "${name}" must be letters, digits and single hyphens, starting with a letter`);
-    }
-    const resourceIdentifier = props.resourceIdentifier ?? name;
-    if (resourceIdentifier.length > 31 || !DMS_IDENTIFIER.test(resourceIdentifier)) {
-      throw new Error(
-        `${this.node.path}: resourceIdentifier "${resourceIdentifier}" must be at most 31 letters, digits and single hyphens, starting with a letter`,
-      );
-    }
-    if (props.sourceEndpoint.endpointType !== 'source') {
-      throw new Error(`${this.node.path}: sourceEndpoint ${props.sourceEndpoint.endpointIdentifier} is a ${props.sourceEndpoint.endpointType} endpoint`);
-    }
-    if (props.targetEndpoint.endpointType !== 'target') {
-      throw new Error(`${this.node.path}: targetEndpoint ${props.targetEndpoint.endpointIdentifier} is a ${props.targetEndpoint.endpointType} endpoint`);
-    }
+    const resourceIdentifier = checkReplicationIdentity(this.node.path, 'replicationTaskIdentifier', { ...props, identifier: name });
     const mappingBytes = Buffer.byteLength(props.tableMappings, 'utf8');
     if (mappingBytes > MAX_TABLE_MAPPINGS_BYTES) {
       throw new Error(
@@ -252,4 +238,30 @@ export class ReplicationTask extends ReplicationTaskBase {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
+}
+
+/**
+ * The checks a replication task and a serverless replication config share: the identifier, the
+ * resource identifier that fixes its ARN, and the endpoints' directions. Returns the resource identifier.
+ */
+export function checkReplicationIdentity(
+  path: string,
+  identifierField: string,
+  props: { readonly identifier: string; readonly resourceIdentifier?: string; readonly sourceEndpoint: IEndpoint; readonly targetEndpoint: IEndpoint },
+): string {
+  const name = props.identifier;
+  if (name.length > 255 || !DMS_IDENTIFIER.test(name)) {
+    throw new Error(`${path}: ${identifierField} "${name}" must be letters, digits and single hyphens, starting with a letter`);
+  }
+  const resourceIdentifier = props.resourceIdentifier ?? name;
+  if (resourceIdentifier.length > 31 || !DMS_IDENTIFIER.test(resourceIdentifier)) {
+    throw new Error(`${path}: resourceIdentifier "${resourceIdentifier}" must be at most 31 letters, digits and single hyphens, starting with a letter`);
+  }
+  if (props.sourceEndpoint.endpointType !== 'source') {
+    throw new Error(`${path}: sourceEndpoint ${props.sourceEndpoint.endpointIdentifier} is a ${props.sourceEndpoint.endpointType} endpoint`);
+  }
+  if (props.targetEndpoint.endpointType !== 'target') {
+    throw new Error(`${path}: targetEndpoint ${props.targetEndpoint.endpointIdentifier} is a ${props.targetEndpoint.endpointType} endpoint`);
+  }
+  return resourceIdentifier;
 }
