@@ -14,8 +14,11 @@ function cruise(cwd: string, targets: readonly string[]): { status: number | nul
     cwd,
     encoding: 'utf8',
     timeout: 120_000,
+    // CI=true makes dependency-cruiser's colour library colour even a pipe: ask for none, and strip what remains.
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+  return { status: result.status, output: plain(`${result.stdout}${result.stderr}`) };
 }
 
 function fixture(files: Readonly<Record<string, string>>): string {
