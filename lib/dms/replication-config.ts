@@ -1,14 +1,13 @@
-import { Annotations, ArnFormat, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as dms from 'aws-cdk-lib/aws-dms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DMS_SERVERLESS_CAPACITY_UNITS } from '../config/schema';
-import { MAX_TABLE_MAPPINGS_BYTES } from '../mappings/model';
 import { IEndpoint } from './endpoint';
-import { checkReplicationIdentity } from './replication-task';
+import { prepareReplication } from './replication-task';
 import { IReplicationSubnetGroup } from './subnet-group';
-import { buildTaskSettings, JsonObject, MigrationType } from './task-settings';
+import { JsonObject, MigrationType } from './task-settings';
 
 /**
  * DMS Serverless capacity (CloudFormation reference, "AWS::DMS::ReplicationConfig ComputeConfig";
@@ -88,7 +87,7 @@ export class ServerlessReplication extends Resource implements ec2.IConnectable 
   constructor(scope: Construct, id: string, props: ServerlessReplicationProps) {
     super(scope, id, { physicalName: props.replicationConfigIdentifier });
     const name = props.replicationConfigIdentifier;
-    const resourceIdentifier = checkReplicationIdentity(this.node.path, 'replicationConfigIdentifier', { ...props, identifier: name });
+    const { resourceIdentifier, settings } = prepareReplication(this, 'replicationConfigIdentifier', { ...props, identifier: name });
     const capacity = props.capacity;
     const units = DMS_SERVERLESS_CAPACITY_UNITS as readonly number[];
     for (const [field, value] of [
@@ -105,14 +104,6 @@ export class ServerlessReplication extends Resource implements ec2.IConnectable 
     if (capacity.multiAz && capacity.availabilityZone) {
       throw new Error(`${this.node.path}: capacity.availabilityZone "${capacity.availabilityZone}" cannot be set with multiAz (DMS API Reference, ComputeConfig)`);
     }
-    const mappingBytes = Buffer.byteLength(props.tableMappings, 'utf8');
-    if (mappingBytes > MAX_TABLE_MAPPINGS_BYTES) {
-      throw new Error(
-        `${this.node.path}: table mappings are ${mappingBytes} bytes; DMS accepts at most ${MAX_TABLE_MAPPINGS_BYTES}: split the selection across tasks`,
-      );
-    }
-    const { settings, warnings } = buildTaskSettings(props.migrationType, props.settingsOverrides ?? {}, props.settingsSource ?? `${this.node.path} settings`);
-    for (const warning of warnings) Annotations.of(this).addWarningV2('dms-migration:taskSettingNotInUserGuide', warning);
     this.settings = settings;
     this.migrationType = props.migrationType;
 

@@ -195,15 +195,7 @@ export class ReplicationTask extends ReplicationTaskBase {
   constructor(scope: Construct, id: string, props: ReplicationTaskProps) {
     super(scope, id, { physicalName: props.replicationTaskIdentifier });
     const name = props.replicationTaskIdentifier;
-    const resourceIdentifier = checkReplicationIdentity(this.node.path, 'replicationTaskIdentifier', { ...props, identifier: name });
-    const mappingBytes = Buffer.byteLength(props.tableMappings, 'utf8');
-    if (mappingBytes > MAX_TABLE_MAPPINGS_BYTES) {
-      throw new Error(
-        `${this.node.path}: table mappings are ${mappingBytes} bytes; DMS accepts at most ${MAX_TABLE_MAPPINGS_BYTES}: split the selection across tasks`,
-      );
-    }
-    const { settings, warnings } = buildTaskSettings(props.migrationType, props.settingsOverrides ?? {}, props.settingsSource ?? `${this.node.path} settings`);
-    for (const warning of warnings) Annotations.of(this).addWarningV2('dms-migration:taskSettingNotInUserGuide', warning);
+    const { resourceIdentifier, settings } = prepareReplication(this, 'replicationTaskIdentifier', { ...props, identifier: name });
     this.settings = settings;
     this.migrationType = props.migrationType;
 
@@ -241,14 +233,25 @@ export class ReplicationTask extends ReplicationTaskBase {
 }
 
 /**
- * The checks a replication task and a serverless replication config share: the identifier, the
- * resource identifier that fixes its ARN, and the endpoints' directions. Returns the resource identifier.
+ * What a replication task and a serverless replication config share: the identifier, the resource
+ * identifier that fixes its ARN, the endpoints' directions, the mapping's size, and the merged
+ * settings (their warnings become annotations on `scope`).
  */
-export function checkReplicationIdentity(
-  path: string,
+export function prepareReplication(
+  scope: Construct,
   identifierField: string,
-  props: { readonly identifier: string; readonly resourceIdentifier?: string; readonly sourceEndpoint: IEndpoint; readonly targetEndpoint: IEndpoint },
-): string {
+  props: {
+    readonly identifier: string;
+    readonly resourceIdentifier?: string;
+    readonly sourceEndpoint: IEndpoint;
+    readonly targetEndpoint: IEndpoint;
+    readonly migrationType: MigrationType;
+    readonly tableMappings: string;
+    readonly settingsOverrides?: Record<string, unknown>;
+    readonly settingsSource?: string;
+  },
+): { readonly resourceIdentifier: string; readonly settings: JsonObject } {
+  const path = scope.node.path;
   const name = props.identifier;
   if (name.length > 255 || !DMS_IDENTIFIER.test(name)) {
     throw new Error(`${path}: ${identifierField} "${name}" must be letters, digits and single hyphens, starting with a letter`);
@@ -263,5 +266,11 @@ export function checkReplicationIdentity(
   if (props.targetEndpoint.endpointType !== 'target') {
     throw new Error(`${path}: targetEndpoint ${props.targetEndpoint.endpointIdentifier} is a ${props.targetEndpoint.endpointType} endpoint`);
   }
-  return resourceIdentifier;
+  const mappingBytes = Buffer.byteLength(props.tableMappings, 'utf8');
+  if (mappingBytes > MAX_TABLE_MAPPINGS_BYTES) {
+    throw new Error(`${path}: table mappings are ${mappingBytes} bytes; DMS accepts at most ${MAX_TABLE_MAPPINGS_BYTES}: split the selection across tasks`);
+  }
+  const { settings, warnings } = buildTaskSettings(props.migrationType, props.settingsOverrides ?? {}, props.settingsSource ?? `${path} settings`);
+  for (const warning of warnings) Annotations.of(scope).addWarningV2('dms-migration:taskSettingNotInUserGuide', warning);
+  return { resourceIdentifier, settings };
 }

@@ -150,7 +150,8 @@ export function dmsServerlessControl(dms: DatabaseMigrationServiceClient, replic
         if ((err as { name?: string }).name === 'ResourceNotFoundFault') return undefined;
         throw err;
       }
-      const replication = out.Replications?.find((r) => r.ReplicationConfigArn === replicationConfigArn) ?? out.Replications?.[0];
+      // Never another config's replication: acting on it would stop the wrong migration.
+      const replication = out.Replications?.find((r) => r.ReplicationConfigArn === replicationConfigArn);
       if (!replication) return undefined;
       const status = replication.Status ?? 'unknown';
       const stats = replication.ReplicationStats;
